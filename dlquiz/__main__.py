@@ -1,0 +1,3 @@
+from dlquiz.cli import main
+
+raise SystemExit(main())
