@@ -1,0 +1,115 @@
+"""`dlquiz bank list|stats|check|coverage`."""
+from __future__ import annotations
+
+import argparse
+
+from calculators.errors import InputError
+from dlquiz.commands import Output
+
+EXAMPLES = """examples:
+  dlquiz bank list --topic cnn --type numeric
+  dlquiz bank list --tag errata --lang zh
+  dlquiz bank stats --json
+  dlquiz bank check
+  dlquiz bank coverage"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    bank = subparsers.add_parser("bank", help="list, count, validate the question bank",
+                                 description="Inspect the question bank.", epilog=EXAMPLES,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = bank.add_subparsers(dest="bank_command", metavar="ACTION", required=True,
+                              parser_class=bank.__class__)
+    p = sub.add_parser("list", help="list questions (filter by topic, type, tag, text)")
+    p.add_argument("--topic", help="only this topic")
+    p.add_argument("--type", choices=("flashcard", "choice", "numeric", "truefalse"))
+    p.add_argument("--tag", help="only questions with this tag (e.g. errata)")
+    p.add_argument("--search", metavar="TEXT", help="only questions whose text contains TEXT")
+    p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the text table")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=handle_list)
+    for name, handler, help_text in (
+        ("stats", handle_stats, "counts by type, topic, difficulty and note"),
+        ("check", handle_check, "validate every file; exit 1 on any problem"),
+        ("coverage", handle_coverage, "questions per note section; flags uncovered sections"),
+    ):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--json", action="store_true", help="print JSON")
+        p.set_defaults(handler=handler)
+
+
+def _bank():
+    from question_bank.loader import load_bank
+
+    return load_bank()
+
+
+def filter_questions(questions, topic=None, qtype=None, tag=None, search=None):
+    """Shared by `bank list` and the TUI's browse screen."""
+    from question_bank.model import TOPICS
+
+    if topic and topic not in TOPICS:
+        raise InputError(f"unknown topic {topic!r}; allowed: {', '.join(TOPICS)}")
+    needle = (search or "").lower()
+    out = []
+    for q in questions:
+        if topic and q.topic != topic or qtype and q.type != qtype or tag and tag not in q.tags:
+            continue
+        if needle and not any(needle in t.lower() for t in (q.id, q.prompt.zh, q.prompt.en, q.answer.zh, q.answer.en)):
+            continue
+        out.append(q)
+    return out
+
+
+def handle_list(args) -> Output:
+    questions = filter_questions(_bank().questions, args.topic, args.type, args.tag, args.search)
+    from question_bank.render import to_terminal
+
+    lines = [f"{'id':40} {'type':10} {'d':1}  prompt"]
+    for q in questions:
+        prompt = to_terminal(q.prompt.get(args.lang)).replace("\n", " ")
+        lines.append(f"{q.id:40} {q.type:10} {q.difficulty}  {prompt[:90]}")
+    lines.append(f"{len(questions)} question(s)")
+    return Output([q.to_dict() for q in questions], "\n".join(lines))
+
+
+def handle_stats(args) -> Output:
+    from question_bank.report import bank_stats
+
+    stats = bank_stats(_bank())
+    lines = [f"questions: {stats['total']} ({stats['hand_written']} hand-written), errata: {stats['errata']}"]
+    for key, title in (("by_type", "type"), ("by_topic", "topic"), ("by_difficulty", "difficulty"), ("by_note", "note")):
+        lines.append(f"by {title}:")
+        lines += [f"  {k:32} {v:5}" for k, v in stats[key].items()]
+    return Output(stats, "\n".join(lines))
+
+
+def handle_check(args) -> int | Output:
+    from question_bank.loader import load_bank_with_problems
+
+    bank, problems = load_bank_with_problems(use_disk_cache=False)
+    data = {"ok": not problems, "questions": len(bank.questions), "problems": [str(p) for p in problems]}
+    if args.json:
+        import json
+
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            print(p)
+        print(f"{len(bank.questions)} valid question(s), {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def handle_coverage(args) -> Output:
+    from question_bank.report import coverage
+
+    rows = coverage(_bank())
+    lines = []
+    for note in rows:
+        lines.append(f"{note['file']}  {note['title']['en']}: {note['questions']} question(s)")
+        for s in note["sections"]:
+            flag = "  <-- uncovered" if s["questions"] == 0 else ""
+            lines.append(f"  {s['questions']:4}  {s['section'][:70]}{flag}")
+    uncovered = sum(len(n["uncovered"]) for n in rows)
+    lines.append(f"uncovered sections: {uncovered}")
+    return Output(rows, "\n".join(lines))

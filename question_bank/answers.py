@@ -1,0 +1,139 @@
+"""Checking typed answers safely. User text is never passed to eval/exec: numbers and simple
+arithmetic are parsed by walking a Python AST restricted to literals and + − × ÷ ^ and parentheses."""
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+from dataclasses import dataclass
+
+from question_bank.model import Question
+
+MAX_LEN = 200
+MAX_EXPONENT = 64
+MAX_MAGNITUDE = 1e30
+
+_BINARY = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
+}
+_UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
+# Typographic forms users type: ×, ·, ÷, ^, −, full-width digits/operators, thousands separators.
+_TRANSLATE = str.maketrans({"×": "*", "·": "*", "÷": "/", "^": "**", "−": "-",
+                            "（": "(", "）": ")", "＋": "+", "－": "-", "＊": "*", "／": "/", "，": ","})
+
+
+class AnswerSyntaxError(ValueError):
+    """The typed text is not a number or simple arithmetic (one-line message)."""
+
+
+def parse_number(text: str) -> float | int:
+    """'3*3*64+64' → 640, '2^5' → 32, '1e-3' → 0.001, '25%' → 0.25, '1,024' → 1024.
+
+    Raises AnswerSyntaxError with a one-line reason; never evaluates names, calls or attributes.
+    """
+    if not isinstance(text, str):
+        raise AnswerSyntaxError("answer must be text")
+    s = text.strip()
+    if not s:
+        raise AnswerSyntaxError("empty answer: type a number such as 13 or 3*3*64+64")
+    if len(s) > MAX_LEN:
+        raise AnswerSyntaxError(f"answer longer than {MAX_LEN} characters")
+    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)  # 1,024 → 1024
+    percent = s.endswith("%")
+    if percent:
+        s = s[:-1]
+    # 'e' stays for scientific notation; every other letter is rejected by the AST walk.
+    s = re.sub(r"(?<=[\d)\s])[xX×·](?=[\s\d(])", "*", s).translate(_TRANSLATE)
+    try:
+        tree = ast.parse(s, mode="eval")
+    except (SyntaxError, ValueError):
+        raise AnswerSyntaxError(f"not a number or arithmetic: {text.strip()!r}") from None
+    value = _evaluate(tree.body, text)
+    return value / 100 if percent else value
+
+
+def _evaluate(node: ast.AST, original: str) -> float | int:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        return _UNARY[type(node.op)](_evaluate(node.operand, original))
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left = _evaluate(node.left, original)
+        right = _evaluate(node.right, original)
+        if isinstance(node.op, ast.Pow) and (abs(right) > MAX_EXPONENT or abs(left) > MAX_MAGNITUDE):
+            raise AnswerSyntaxError("exponent too large")
+        try:
+            result = _BINARY[type(node.op)](left, right)
+        except ZeroDivisionError:
+            raise AnswerSyntaxError("division by zero") from None
+        except (OverflowError, ValueError):
+            raise AnswerSyntaxError("number too large") from None
+        if isinstance(result, complex):
+            raise AnswerSyntaxError("result is not a real number")
+        if abs(result) > MAX_MAGNITUDE and not math.isinf(result):
+            raise AnswerSyntaxError("number too large")
+        if isinstance(result, float) and not math.isfinite(result):
+            raise AnswerSyntaxError("number too large")
+        return result
+    raise AnswerSyntaxError(f"only numbers and + - * / ^ ( ) are allowed: {original.strip()!r}")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    correct: bool
+    given: str  # normalised form of what the user typed
+    expected: str  # the correct answer in short form
+
+
+_TRUE = {"t", "true", "y", "yes", "1", "对", "正确", "是", "√", "✓", "真"}
+_FALSE = {"f", "false", "n", "no", "0", "错", "错误", "否", "×", "✗", "假"}
+
+
+def parse_choice_letters(text: str, n_choices: int) -> tuple[str, ...]:
+    """'b', 'B', '2', 'a,c', 'AC', '1 3' → sorted letters; AnswerSyntaxError otherwise."""
+    letters = "ABCDEFGH"[:n_choices]
+    tokens = re.findall(r"[A-Za-z]|\d", text.strip())
+    if not tokens or re.sub(r"[\s,，、;；]", "", text.strip()) != "".join(tokens):
+        raise AnswerSyntaxError(f"type letters {letters[0]}–{letters[-1]} or numbers 1–{n_choices}, e.g. B or A,C")
+    picked = set()
+    for token in tokens:
+        letter = letters[int(token) - 1] if token.isdigit() and 1 <= int(token) <= n_choices else token.upper()
+        if letter not in letters:
+            raise AnswerSyntaxError(f"{token!r} is not a choice; allowed: {letters[0]}–{letters[-1]} or 1–{n_choices}")
+        picked.add(letter)
+    return tuple(sorted(picked))
+
+
+def parse_truefalse(text: str) -> bool:
+    t = text.strip().lower()
+    if t in _TRUE:
+        return True
+    if t in _FALSE:
+        return False
+    raise AnswerSyntaxError("type t/true/对 or f/false/错")
+
+
+def format_number(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def check_answer(question: Question, text: str) -> Verdict:
+    """Grade an auto-graded question. Raises AnswerSyntaxError for unreadable input (re-ask, don't grade)."""
+    if question.type == "numeric":
+        given = parse_number(text)
+        tolerance = max(question.tolerance, 1e-9 * max(1.0, abs(question.value)))
+        return Verdict(abs(given - question.value) <= tolerance, format_number(given), format_number(question.value))
+    if question.type == "choice":
+        picked = parse_choice_letters(text, len(question.choices))
+        return Verdict(picked == question.correct, ",".join(picked), ",".join(question.correct))
+    if question.type == "truefalse":
+        given = parse_truefalse(text)
+        return Verdict(given == question.truth, str(given).lower(), str(question.truth).lower())
+    raise ValueError(f"{question.type} questions are self-graded")
