@@ -1,0 +1,1 @@
+"""Review engine: FSRS scheduling, the SQLite progress store and drill sessions. No Textual here."""

@@ -1,0 +1,237 @@
+"""Drill sessions: review, practice, cram, mock interview, errata drill.
+
+A Session is a queue of questions plus grading. The TUI and `dlquiz quiz` drive the same object:
+`current` → `answer(text)` (auto-graded types) or `reveal()` + `grade_flashcard(rating)`.
+"""
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from calculators.errors import InputError
+from dlquiz.review.scheduler import GOOD, Reviewer, rating_for
+from dlquiz.review.store import ProgressStore, utc_now
+from question_bank.answers import Verdict, check_answer
+from question_bank.model import QUESTION_TYPES, TOPICS, Bank, Question
+
+SESSION_KINDS = ("review", "practice", "cram", "mock", "errata")
+DEFAULT_NEW_PER_DAY = 20
+DEFAULT_COUNT = {"review": 50, "practice": 20, "cram": 30, "mock": 10, "errata": 20}
+MOCK_SECONDS_PER_QUESTION = 90
+
+
+@dataclass
+class SessionConfig:
+    kind: str = "review"
+    topic: str | None = None
+    tag: str | None = None
+    difficulty: int | None = None
+    qtype: str | None = None
+    count: int | None = None
+    seed: int | None = None
+    new_per_day: int = DEFAULT_NEW_PER_DAY
+    include_generated: bool = True  # practice / cram / mock mix in generated numeric questions
+    time_limit_s: int | None = None  # mock interviews; default 90 s a question
+
+    def validate(self) -> None:
+        if self.kind not in SESSION_KINDS:
+            raise InputError(f"unknown session kind {self.kind!r}; allowed: {', '.join(SESSION_KINDS)}")
+        if self.topic is not None and self.topic not in TOPICS:
+            raise InputError(f"unknown topic {self.topic!r}; allowed: {', '.join(TOPICS)}")
+        if self.qtype is not None and self.qtype not in QUESTION_TYPES:
+            raise InputError(f"unknown type {self.qtype!r}; allowed: {', '.join(QUESTION_TYPES)}")
+        if self.difficulty is not None and self.difficulty not in (1, 2, 3):
+            raise InputError(f"difficulty must be 1, 2 or 3, got {self.difficulty}")
+        if self.count is not None and self.count < 1:
+            raise InputError(f"count must be a positive integer, got {self.count}")
+
+
+@dataclass
+class Feedback:
+    question: Question
+    correct: bool | None  # None for flashcards (self-graded)
+    rating: int
+    verdict: Verdict | None = None
+
+
+@dataclass
+class Session:
+    bank: Bank
+    store: ProgressStore
+    config: SessionConfig
+    queue: list[Question] = field(default_factory=list)
+    position: int = 0
+    results: list[Feedback] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+    _shown_at: float = field(default_factory=time.monotonic)
+    _reviewer: Reviewer | None = None
+
+    @classmethod
+    def start(cls, bank: Bank, store: ProgressStore, config: SessionConfig,
+              now: datetime | None = None) -> "Session":
+        config.validate()
+        session = cls(bank, store, config)
+        session.queue = build_queue(bank, store, config, now or utc_now())
+        session._shown_at = time.monotonic()
+        return session
+
+    # -- flow ------------------------------------------------------------------------------
+    @property
+    def current(self) -> Question | None:
+        if self.finished:
+            return None
+        return self.queue[self.position]
+
+    @property
+    def finished(self) -> bool:
+        return self.position >= len(self.queue) or self.time_left() == 0
+
+    @property
+    def time_limit(self) -> int | None:
+        if self.config.kind != "mock":
+            return None
+        return self.config.time_limit_s or MOCK_SECONDS_PER_QUESTION * max(1, len(self.queue))
+
+    def time_left(self) -> int | None:
+        limit = self.time_limit
+        if limit is None:
+            return None
+        return max(0, int(limit - (time.monotonic() - self.started)))
+
+    def _elapsed_ms(self) -> int:
+        return int((time.monotonic() - self._shown_at) * 1000)
+
+    @property
+    def reviewer(self) -> Reviewer:
+        if self._reviewer is None:
+            self._reviewer = Reviewer(self.store)
+        return self._reviewer
+
+    def answer(self, text: str) -> Feedback:
+        """Grade a typed answer (choice/numeric/truefalse). AnswerSyntaxError → ask again, nothing recorded."""
+        question = self._require_current()
+        if question.type == "flashcard":
+            raise InputError("flashcards are self-graded: reveal, then rate 1–4")
+        verdict = check_answer(question, text)
+        ms = self._elapsed_ms()
+        rating = rating_for(verdict.correct, ms / 1000, question.type)
+        return self._record(question, rating, verdict.correct, ms, verdict)
+
+    def grade_flashcard(self, rating: int) -> Feedback:
+        question = self._require_current()
+        if rating not in (1, 2, 3, 4):
+            raise InputError(f"rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), got {rating}")
+        return self._record(question, rating, None, self._elapsed_ms(), None)
+
+    def skip(self) -> None:
+        """Move on without recording anything."""
+        self._require_current()
+        self.position += 1
+        self._shown_at = time.monotonic()
+
+    def _require_current(self) -> Question:
+        q = self.current
+        if q is None:
+            raise InputError("the session is over")
+        return q
+
+    def _record(self, question: Question, rating: int, correct: bool | None, ms: int,
+                verdict: Verdict | None) -> Feedback:
+        # Cram and mock don't move due dates: cramming ignores the schedule by design.
+        schedule = not question.is_generated and self.config.kind not in ("cram", "mock")
+        self.reviewer.grade(question.id, rating, correct=correct, answer_ms=ms,
+                            session=self.config.kind, schedule=schedule)
+        feedback = Feedback(question, correct, rating, verdict)
+        self.results.append(feedback)
+        self.position += 1
+        self._shown_at = time.monotonic()
+        return feedback
+
+    # -- results ---------------------------------------------------------------------------
+    def summary(self) -> dict:
+        graded = [r for r in self.results if r.correct is not None]
+        per_topic: dict[str, dict[str, int]] = defaultdict(lambda: {"answered": 0, "correct": 0})
+        for r in self.results:
+            t = per_topic[r.question.topic]
+            t["answered"] += 1
+            t["correct"] += int(bool(r.correct) if r.correct is not None else r.rating >= GOOD)
+        score = sum(t["correct"] for t in per_topic.values())
+        return {
+            "kind": self.config.kind,
+            "answered": len(self.results),
+            "total": len(self.queue),
+            "auto_graded": len(graded),
+            "correct": sum(1 for r in graded if r.correct),
+            "score": score,
+            "seconds": int(time.monotonic() - self.started),
+            "per_topic": dict(per_topic),
+            "ratings": dict(Counter(r.rating for r in self.results)),
+        }
+
+    def finish(self) -> dict:
+        summary = self.summary()
+        if self.config.kind == "mock" and self.results:
+            self.store.record_mock(summary["score"], summary["total"], summary["seconds"], summary["per_topic"])
+        return summary
+
+
+def _matches(q: Question, c: SessionConfig) -> bool:
+    return ((c.topic is None or q.topic == c.topic) and (c.tag is None or c.tag in q.tags)
+            and (c.difficulty is None or q.difficulty == c.difficulty) and (c.qtype is None or q.type == c.qtype))
+
+
+def local_day_start(now: datetime) -> datetime:
+    local = now.astimezone()
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def build_queue(bank: Bank, store: ProgressStore, config: SessionConfig, now: datetime) -> list[Question]:
+    rng = random.Random(config.seed)
+    count = config.count or DEFAULT_COUNT[config.kind]
+    pool = [q for q in bank.questions if _matches(q, config)]
+    if config.kind == "errata":
+        pool = [q for q in pool if "errata" in q.tags]
+    if config.kind == "review":
+        due = [bank.by_id[qid] for qid in store.due_ids(now) if qid in bank.by_id and _matches(bank.by_id[qid], config)]
+        seen = set(store.all_cards())
+        new_left = max(0, config.new_per_day - store.new_cards_since(local_day_start(now)))
+        fresh = [q for q in pool if q.id not in seen]
+        fresh.sort(key=lambda q: (q.difficulty, rng.random()))  # easy new cards first
+        return (due + fresh[:new_left])[:count]
+    generated = _generated(config, rng, count) if config.include_generated and config.kind != "errata" else []
+    rng.shuffle(pool)
+    if config.kind == "mock":
+        pool = _spread_topics(pool)
+    n_generated = min(len(generated), count // 4) if pool else len(generated)
+    chosen = pool[: count - n_generated] + generated[:n_generated]
+    if config.kind == "mock":
+        return _spread_topics(chosen)  # keep consecutive questions on different topics
+    rng.shuffle(chosen)
+    return chosen
+
+
+def _spread_topics(pool: list[Question]) -> list[Question]:
+    """Round-robin over topics so a mock interview is mixed, like a real one."""
+    by_topic: dict[str, list[Question]] = defaultdict(list)
+    for q in pool:
+        by_topic[q.topic].append(q)
+    out: list[Question] = []
+    while any(by_topic.values()):
+        for topic in list(by_topic):
+            if by_topic[topic]:
+                out.append(by_topic[topic].pop())
+    return out
+
+
+def _generated(config: SessionConfig, rng: random.Random, count: int) -> list[Question]:
+    try:
+        from question_bank.generators import sample
+    except ImportError:
+        return []
+    if config.tag is not None or config.qtype not in (None, "numeric", "choice"):
+        return []
+    questions = sample(rng, count, topic=config.topic)
+    return [q for q in questions if _matches(q, config)]
