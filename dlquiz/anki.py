@@ -1,0 +1,79 @@
+"""Anki export via genanki: one deck per topic under "dlquiz", both languages on every card.
+
+GUIDs come from question ids (genanki.guid_for), so re-exporting updates notes instead of duplicating
+them. Math stays as \\( … \\) / \\[ … \\], which Anki renders with MathJax.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+from pathlib import Path
+
+from question_bank.model import TOPIC_NAMES, Bank, Question
+
+FIELDS = ["Id", "Topic", "PromptZh", "PromptEn", "Choices", "AnswerZh", "AnswerEn",
+          "ExplanationZh", "ExplanationEn", "Source"]
+FRONT = """<div class="topic">{{Topic}}</div>
+<div class="zh">{{PromptZh}}</div><div class="en">{{PromptEn}}</div>
+{{#Choices}}<div class="choices">{{Choices}}</div>{{/Choices}}"""
+BACK = """{{FrontSide}}<hr id="answer">
+<div class="zh"><b>答案</b> {{AnswerZh}}</div><div class="en"><b>Answer</b> {{AnswerEn}}</div>
+<div class="zh expl">{{ExplanationZh}}</div><div class="en expl">{{ExplanationEn}}</div>
+<div class="source">{{Source}}</div>"""
+CSS = """.card { font-family: sans-serif; font-size: 18px; text-align: left; }
+.en { color: #555; margin-top: .3em; } .topic, .source { font-size: 12px; color: #888; }
+.expl { font-size: 15px; margin-top: .6em; } .choices { margin-top: .6em; }"""
+
+
+def _stable_id(name: str) -> int:
+    """Model/deck ids must be stable across exports (Anki matches on them)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big") | (1 << 30)
+
+
+def _html(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def _choices_html(q: Question) -> str:
+    if q.type != "choice":
+        return ""
+    items = "".join(f"<li>{letter}. {_html(c.zh)} / {_html(c.en)}</li>" for letter, c in zip("ABCDEFGH", q.choices))
+    return f"<ol type='A' style='list-style:none;padding-left:0'>{items}</ol>"
+
+
+def _answer(q: Question, lang: str) -> str:
+    text = q.answer.get(lang)
+    if q.type == "choice":
+        text = f"{', '.join(q.correct)} — {text}"
+    elif q.type == "truefalse":
+        word = ({True: "对", False: "错"} if lang == "zh" else {True: "True", False: "False"})[q.truth]
+        text = f"{word}. {text}"
+    elif q.type == "numeric":
+        text = f"{q.value}{(' ' + q.unit) if q.unit else ''} — {text}"
+    return _html(text)
+
+
+def build_package(bank: Bank):
+    import genanki  # lazy: only `dlquiz export anki` pays for it
+
+    model = genanki.Model(_stable_id("dlquiz-model-v1"), "dlquiz bilingual", fields=[{"name": f} for f in FIELDS],
+                          templates=[{"name": "Card", "qfmt": FRONT, "afmt": BACK}], css=CSS)
+    decks: dict[str, genanki.Deck] = {}
+    for q in bank.questions:
+        if q.is_generated:
+            continue
+        name = f"dlquiz::{TOPIC_NAMES[q.topic]['en']} {TOPIC_NAMES[q.topic]['zh']}"
+        deck = decks.setdefault(q.topic, genanki.Deck(_stable_id(f"dlquiz-deck-{q.topic}"), name))
+        source = f"{q.source.file} § {q.source.section}" if q.source else ""
+        fields = [q.id, _html(TOPIC_NAMES[q.topic]["en"]), _html(q.prompt.zh), _html(q.prompt.en), _choices_html(q),
+                  _answer(q, "zh"), _answer(q, "en"), _html(q.explanation.zh), _html(q.explanation.en), _html(source)]
+        tags = [*q.tags, f"topic::{q.topic}", f"type::{q.type}", f"difficulty::{q.difficulty}"]
+        deck.add_note(genanki.Note(model=model, fields=fields, tags=tags, guid=genanki.guid_for(q.id)))
+    return genanki.Package(list(decks.values())), sum(len(d.notes) for d in decks.values())
+
+
+def export_anki(bank: Bank, out: Path) -> int:
+    package, count = build_package(bank)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    package.write_to_file(str(out))
+    return count
