@@ -1,0 +1,122 @@
+"""The dlquiz Textual app: home, drill sessions, calculators, browse, stats (and the lab)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from dlquiz.tui.commands import DlquizCommands
+from dlquiz.tui.i18n import t
+
+THEMES = ("textual-dark", "textual-light")
+
+
+class DlquizApp(App):
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "dlquiz"
+    COMMANDS = App.COMMANDS | {DlquizCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("question_mark", "help", "Help"),
+        Binding("f2", "toggle_language", "中文/EN"),
+        Binding("f3", "toggle_theme", "Theme"),
+    ]
+    lang: reactive[str] = reactive("en", init=False)
+
+    def __init__(self, db_path: Path | None = None) -> None:
+        super().__init__()
+        from dlquiz.paths import progress_db_path
+        from dlquiz.review.store import ProgressStore
+
+        self.store = ProgressStore(db_path or progress_db_path())
+        self._bank = None
+        saved = self.store.get_setting("lang")
+        if saved not in ("zh", "en"):
+            import os
+
+            saved = "zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en"
+        self.set_reactive(DlquizApp.lang, saved)
+        theme = self.store.get_setting("theme")
+        if theme in THEMES:
+            self.theme = theme
+
+    @property
+    def bank(self):
+        if self._bank is None:
+            from question_bank.loader import load_bank
+
+            self._bank = load_bank()
+        return self._bank
+
+    def on_mount(self) -> None:
+        from dlquiz.tui.screens.home import HomeScreen
+
+        self.title = t("title", self.lang)
+        self.push_screen(HomeScreen())
+        if self.store.recovery_message:
+            self.notify(self.store.recovery_message, title=t("recovered", self.lang), severity="error", timeout=15)
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+    # -- actions -------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from dlquiz.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_language(self) -> None:
+        self.lang = "zh" if self.lang == "en" else "en"
+
+    def watch_lang(self, lang: str) -> None:
+        self.store.set_setting("lang", lang)
+        self.title = t("title", lang)
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_language", None)
+            if refresh is not None:
+                refresh()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+        self.store.set_setting("theme", self.theme)
+
+    def start_session(self, kind: str, **filters) -> None:
+        from dlquiz.review.session import Session, SessionConfig
+        from dlquiz.tui.screens.question import QuestionScreen
+
+        from calculators.errors import InputError
+
+        try:
+            session = Session.start(self.bank, self.store, SessionConfig(kind=kind, **filters))
+        except InputError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if not session.queue:
+            self.notify(t("empty", self.lang), severity="warning")
+            return
+        self.push_screen(QuestionScreen(session))
+
+    def open_screen(self, name: str) -> None:
+        """Open one of the top-level screens by name (home buttons, command palette)."""
+        from importlib import import_module
+
+        module_name, class_name = SCREEN_CLASSES[name]
+        screen_cls = getattr(import_module(f"dlquiz.tui.screens.{module_name}"), class_name)
+        self.push_screen(screen_cls())
+
+
+SCREEN_CLASSES = {
+    "calc": ("calc", "CalcScreen"),
+    "browse": ("browse", "BrowseScreen"),
+    "stats": ("stats", "StatsScreen"),
+    "lab": ("lab", "LabScreen"),
+    "setup": ("setup", "SetupScreen"),
+}
+
+
+def run_app() -> int:
+    DlquizApp().run()
+    return 0

@@ -1,0 +1,105 @@
+"""Browse and search all questions; open one to read its answer and explanation."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from dlquiz.present import LABELS, question_text, source_text
+from dlquiz.tui.i18n import t
+from question_bank.model import TOPIC_NAMES
+from question_bank.render import to_terminal
+
+
+def parse_filter(text: str) -> dict:
+    """'topic:cnn type:numeric tag:errata pool' → filters + free text."""
+    filters, words = {}, []
+    for token in text.split():
+        key, sep, value = token.partition(":")
+        if sep and key in ("topic", "type", "tag"):
+            filters[key] = value
+        else:
+            words.append(token)
+    filters["search"] = " ".join(words) or None
+    return filters
+
+
+class BrowseScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(id="filter")
+        yield Static(id="filter-error", classes="error")
+        yield DataTable(id="questions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("id", "topic", "type", "d", "prompt")
+        self.refresh_language()
+
+    def refresh_language(self) -> None:
+        self.query_one("#filter", Input).placeholder = t("filter", self.app.lang)
+        self.reload()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        from calculators.errors import InputError
+        from dlquiz.commands.bank import filter_questions
+
+        f = parse_filter(self.query_one("#filter", Input).value)
+        try:
+            questions = filter_questions(self.app.bank.questions, f.get("topic"), f.get("type"), f.get("tag"),
+                                         f.get("search"))
+            self.query_one("#filter-error", Static).update("")
+        except InputError as exc:
+            self.query_one("#filter-error", Static).update(Text(str(exc), style="bold red"))
+            return
+        lang = self.app.lang
+        table = self.query_one(DataTable)
+        table.clear()
+        for q in questions:
+            prompt = to_terminal(q.prompt.get(lang)).replace("\n", " ")
+            table.add_row(q.id, TOPIC_NAMES[q.topic][lang], q.type, str(q.difficulty), prompt[:80], key=q.id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(QuestionDetailScreen(event.row_key.value))
+
+
+class QuestionDetailScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, question_id: str) -> None:
+        super().__init__()
+        self.question_id = question_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_language()
+
+    def refresh_language(self) -> None:
+        q = self.app.bank.get(self.question_id)
+        lang = self.app.lang
+        label = LABELS[lang]
+        body = Text(f"{q.id}  ·  {TOPIC_NAMES[q.topic][lang]}  ·  {q.type}  ·  {', '.join(q.tags)}\n\n", "dim")
+        body.append(question_text(q, lang) + "\n\n")
+        body.append(f"{label['answer']}: ", "bold")
+        answer = to_terminal(q.answer.get(lang))
+        if q.type == "choice":
+            answer = f"{', '.join(q.correct)} — {answer}"
+        body.append(answer + "\n\n")
+        body.append(f"{label['why']}: ", "bold")
+        body.append(to_terminal(q.explanation.get(lang)) + "\n\n")
+        body.append(source_text(q, lang), "dim")
+        self.query_one("#detail", Static).update(body)

@@ -1,0 +1,45 @@
+"""Practice setup: choose topic, type, difficulty and count, then start."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select
+
+from dlquiz.tui.i18n import t
+from question_bank.model import QUESTION_TYPES, TOPIC_NAMES
+
+
+class SetupScreen(ModalScreen):
+    BINDINGS = [Binding("escape", "dismiss", "Back")]
+
+    def __init__(self, kind: str = "practice") -> None:
+        super().__init__()
+        self.kind = kind
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.lang
+        with Vertical(id="setup-box"):
+            yield Label(t(self.kind, lang), classes="section-title")
+            yield Select([(TOPIC_NAMES[k][lang], k) for k in TOPIC_NAMES], prompt="topic: all", id="topic")
+            yield Select([(k, k) for k in QUESTION_TYPES], prompt="type: all", id="qtype")
+            yield Select([("1 easy/易", 1), ("2 medium/中", 2), ("3 hard/难", 3)], prompt="difficulty: all",
+                         id="difficulty")
+            yield Input("20", id="count", type="integer", placeholder="count")
+            yield Label("", id="setup-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Start / 开始", id="start", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        def value(widget_id):
+            v = self.query_one(f"#{widget_id}", Select).value
+            return None if v is Select.BLANK else v
+
+        count_text = self.query_one("#count", Input).value.strip()
+        if not count_text.isdigit() or int(count_text) < 1:
+            self.query_one("#setup-error", Label).update("count must be a positive whole number")
+            return
+        self.dismiss()
+        self.app.start_session(self.kind, topic=value("topic"), qtype=value("qtype"),
+                               difficulty=value("difficulty"), count=int(count_text))
