@@ -82,5 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(output, int):
         return output
     if output is not None:
-        _print(output, getattr(args, "json", False))
+        try:
+            _print(output, getattr(args, "json", False))
+        except BrokenPipeError:  # `dlquiz ... | head`: the reader left; not an error
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
