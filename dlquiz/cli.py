@@ -35,18 +35,25 @@ def _register_all(subparsers: argparse._SubParsersAction, package: str, names: S
         module.register(subparsers)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(
+class RaisingParser(OneLineParser):
+    """For in-process callers (the TUI): a usage error becomes InputError instead of exiting."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise InputError(message)
+
+
+def build_parser(parser_class: type[argparse.ArgumentParser] = OneLineParser) -> argparse.ArgumentParser:
+    parser = parser_class(
         prog="dlquiz",
         description="Deep-learning interview drills, calculators and a live lab. "
         "Run without arguments for the terminal UI.",
     )
     parser.add_argument("--version", action="version", version="dlquiz 0.1.0")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
     calc = sub.add_parser("calc", help="calculators: conv/pool sizes, receptive field, params, IoU, norms",
                           description="Interview calculators. Every result shows its derivation.")
     calc_sub = calc.add_subparsers(dest="calc_command", metavar="CALC", required=True,
-                                   parser_class=OneLineParser)
+                                   parser_class=parser_class)
     _register_all(calc_sub, "calc", CALC_MODULES)
     _register_all(sub, "top", TOP_MODULES)
     return parser
@@ -57,6 +64,13 @@ def _print(output, as_json: bool) -> None:
         print(json.dumps(output.data, ensure_ascii=False, indent=2))
     else:
         print(output.text)
+
+
+def run_command(argv: Sequence[str]):
+    """Parse and run one command in-process; returns its Output. Raises InputError on bad input.
+    The TUI's calculators screen uses this, so screen and CLI share parsing and derivations."""
+    args = build_parser(RaisingParser).parse_args(list(argv))
+    return args.handler(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -110,3 +110,29 @@ def test_help_and_browse_screens(tmp_path):
             await pilot.pause()
             assert table.row_count == 2
     asyncio.run(run())
+
+
+def test_calculators_screen_updates_as_you_type_and_shows_red_errors(tmp_path):
+    async def run():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(140, 50)) as pilot:
+            await pilot.press("c")
+            await pilot.pause()
+            result = lambda key: str(app.screen.query_one(f"#{key}-result", Static).render())  # noqa: E731
+            assert "answer: 224" in result("conv")
+            size = app.screen.query_one("#conv-size", Input)
+            size.value = "227"
+            await pilot.pause()
+            assert "answer: 227" in result("conv")
+            size.value = "abc"
+            await pilot.pause()
+            assert "expected an integer" in str(app.screen.query_one("#conv-error", Static).render())
+            # AlexNet's receptive field at pool5, on screen, equals the CLI's JSON answer
+            from dlquiz.cli import run_command
+            from textual.widgets import DataTable
+
+            expected = run_command(["calc", "rf", "alexnet"]).data["receptive_field"]
+            table = app.screen.query_one("#rf-table", DataTable)
+            assert table.row_count == len(run_command(["calc", "rf", "alexnet"]).data["layers"])
+            assert f"receptive field {expected}" in result("rf")
+    asyncio.run(run())
