@@ -1,0 +1,222 @@
+"""The lab: pick an experiment, tweak its knobs, Run/Stop, and watch loss curves and per-layer
+gradient norms update live. Training runs in a thread worker that checks for cancellation."""
+from __future__ import annotations
+
+import math
+import time
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
+from textual.worker import get_current_worker
+from textual_plotext import PlotextPlot
+
+from dlquiz.lab.catalog import EXPERIMENTS
+from dlquiz.tui.i18n import t
+from dlquiz.tui.messages import LabFinished, LabProgress
+
+POST_EVERY_S = 0.25  # batch events so call-backs into the UI thread stay rare
+PRESET = "preset"
+
+
+class LabScreen(Screen):
+    BINDINGS = [Binding("escape", "leave", "Back"), Binding("ctrl+r", "run", "Run"), Binding("ctrl+s", "stop", "Stop")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history: dict[str, list[dict]] = {}
+        self.grad_norms: dict[str, list[float]] = {}
+        self.diverged: dict[str, int] = {}
+        self.worker = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="lab"):
+            with VerticalScroll(id="lab-controls"):
+                yield Select([(f"{k} — {v.title['en']}", k) for k, v in EXPERIMENTS.items()],
+                             value="vanishing", allow_blank=False, id="lab-experiment")
+                yield Label("activation")
+                yield Select([("preset variants", PRESET), ("sigmoid", "sigmoid"), ("tanh", "tanh"), ("relu", "relu")],
+                             value=PRESET, allow_blank=False, id="lab-activation")
+                yield Label("init")
+                yield Select([(x, x) for x in ("default", "naive", "zero", "small", "large", "xavier", "he")],
+                             value="default", allow_blank=False, id="lab-init")
+                yield Label("depth · learning rate · dropout · steps")
+                with Horizontal(classes="lab-row"):
+                    yield Input("", placeholder="depth", id="lab-depth", type="integer")
+                    yield Input("", placeholder="lr", id="lab-lr", type="number")
+                with Horizontal(classes="lab-row"):
+                    yield Input("", placeholder="dropout", id="lab-dropout", type="number")
+                    yield Input("", placeholder="steps", id="lab-steps", type="integer")
+                yield Checkbox("BatchNorm", id="lab-bn")
+                with Horizontal(classes="lab-row"):
+                    yield Button("Run", id="lab-run", variant="success")
+                    yield Button("Stop", id="lab-stop", variant="error", disabled=True)
+                yield Static(id="lab-error", classes="error")
+                yield Static(id="lab-status")
+                yield Static(id="lab-explanation", classes="hint")
+            with Vertical(id="lab-plots"):
+                yield PlotextPlot(id="lab-loss")
+                yield PlotextPlot(id="lab-grads")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_language()
+
+    def refresh_language(self) -> None:
+        name = self.query_one("#lab-experiment", Select).value
+        info = EXPERIMENTS[name]
+        lang = self.app.lang
+        self.query_one("#lab-explanation", Static).update(f"{info.title[lang]}\n\n{info.explanation[lang]}")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "lab-experiment":
+            self.refresh_language()
+
+    # -- config from the form ----------------------------------------------------------------
+    def read_config(self):
+        from dlquiz.lab.experiments import ExperimentConfig
+
+        from calculators.errors import InputError
+
+        name = self.query_one("#lab-experiment", Select).value
+        knobs: dict = {}
+        activation = self.query_one("#lab-activation", Select).value
+        if activation != PRESET:
+            knobs["activation"] = activation
+            init = self.query_one("#lab-init", Select).value
+            knobs["init"] = "he" if init == "default" and activation == "relu" else \
+                ("xavier" if init == "default" else init)
+            knobs["batchnorm"] = self.query_one("#lab-bn", Checkbox).value
+        for key, cast in (("depth", int), ("lr", float), ("dropout", float)):
+            text = self.query_one(f"#lab-{key}", Input).value.strip()
+            if text:
+                try:
+                    knobs[key] = cast(text)
+                except ValueError:
+                    raise InputError(f"{key} must be a number, got {text!r}") from None
+        if knobs and "activation" not in knobs:
+            raise InputError("choose an activation to run a custom variant with these knobs")
+        steps_text = self.query_one("#lab-steps", Input).value.strip()
+        steps = int(steps_text) if steps_text else None
+        config = ExperimentConfig(name, seed=0, steps=steps, device="auto", knobs=knobs)
+        config.validate()
+        return config
+
+    # -- run / stop ---------------------------------------------------------------------------
+    def action_run(self) -> None:
+        from calculators.errors import InputError
+
+        if self.worker is not None and self.worker.is_running:
+            return
+        try:
+            config = self.read_config()
+        except InputError as exc:
+            self.query_one("#lab-error", Static).update(Text(str(exc), style="bold red"))
+            return
+        self.query_one("#lab-error", Static).update("")
+        self.history.clear()
+        self.grad_norms.clear()
+        self.diverged.clear()
+        self.query_one("#lab-run", Button).disabled = True
+        self.query_one("#lab-stop", Button).disabled = False
+        self.query_one("#lab-status", Static).update("starting… (loading PyTorch)")
+        self.worker = self.train(config)
+
+    def action_stop(self) -> None:
+        if self.worker is not None and self.worker.is_running:
+            self.worker.cancel()
+            self.query_one("#lab-status", Static).update("stopping…")
+
+    def action_leave(self) -> None:
+        self.action_stop()
+        self.app.pop_screen()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "lab-run":
+            self.action_run()
+        elif event.button.id == "lab-stop":
+            self.action_stop()
+
+    @work(thread=True, exclusive=True, group="lab")
+    def train(self, config) -> None:
+        worker = get_current_worker()
+        pending: list = []
+        last_post = time.monotonic()
+
+        def on_event(event) -> None:
+            nonlocal last_post
+            pending.append(event)
+            if time.monotonic() - last_post >= POST_EVERY_S:
+                self.post_message(LabProgress(pending.copy()))
+                pending.clear()
+                last_post = time.monotonic()
+
+        try:
+            from dlquiz.lab.experiments import run_experiment
+
+            result = run_experiment(config, on_event=on_event, should_stop=lambda: worker.is_cancelled)
+        except Exception as exc:  # shown in red; the app keeps running
+            self.post_message(LabFinished(None, f"{type(exc).__name__}: {exc}"))
+            return
+        if pending:
+            self.post_message(LabProgress(pending))
+        self.post_message(LabFinished(result))
+
+    # -- live updates ------------------------------------------------------------------------
+    def on_lab_progress(self, message: LabProgress) -> None:
+        for event in message.events:
+            self.history.setdefault(event.variant, []).append(event.metrics)
+            if event.grad_norms:
+                self.grad_norms[event.variant] = event.grad_norms
+            if event.diverged:
+                self.diverged.setdefault(event.variant, event.step)
+        step = max((h[-1]["step"] for h in self.history.values() if h), default=0)
+        extra = "".join(f"  · {v} diverged at step {s}" for v, s in self.diverged.items())
+        self.query_one("#lab-status", Static).update(f"step {step}{extra}")
+        self.redraw()
+
+    def on_lab_finished(self, message: LabFinished) -> None:
+        self.query_one("#lab-run", Button).disabled = False
+        self.query_one("#lab-stop", Button).disabled = True
+        if message.error:
+            self.query_one("#lab-error", Static).update(Text(message.error, style="bold red"))
+            return
+        r = message.result
+        state = "done" if r["completed"] else "stopped"
+        lines = [f"{state} in {r['seconds']} s on {r['device']}"]
+        for name, v in r["variants"].items():
+            final = v["final"]
+            if "diverged_at" in v:
+                lines.append(f"{name}: diverged at step {v['diverged_at']}")
+            elif "val_acc" in final:
+                lines.append(f"{name}: val acc {final['val_acc']:.2f}, loss {final['train_loss']:.3f}")
+        self.query_one("#lab-status", Static).update("\n".join(lines))
+        self.redraw()
+
+    def redraw(self) -> None:
+        loss_plot = self.query_one("#lab-loss", PlotextPlot)
+        plt = loss_plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        for name, rows in self.history.items():
+            points = [(r["step"], r["train_loss"]) for r in rows if math.isfinite(r.get("train_loss", math.nan))]
+            if points:
+                plt.plot([p[0] for p in points], [p[1] for p in points], label=name[:24])
+        plt.title("training loss")
+        plt.xlabel("step")
+        loss_plot.refresh()
+        grad_plot = self.query_one("#lab-grads", PlotextPlot)
+        plt = grad_plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        for name, norms in self.grad_norms.items():
+            values = [math.log10(max(n, 1e-30)) for n in norms]
+            plt.plot(list(range(1, len(values) + 1)), values, label=name[:24], marker="dot")
+        plt.title("log10 ‖∂L/∂W‖ per layer (first → last)")
+        plt.xlabel("layer")
+        grad_plot.refresh()
