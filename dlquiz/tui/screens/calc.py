@@ -80,6 +80,15 @@ def form_argv(form: Form, values: dict[str, str], switches: dict[str, bool]) -> 
     return argv
 
 
+def without_text_table(text: str) -> str:
+    """The DataTable shows the layers; keep the text's title line and what follows the table."""
+    lines = text.splitlines()
+    rules = [i for i, line in enumerate(lines) if line and set(line.strip()) <= set("=─-") and len(line) > 20]
+    if len(rules) < 2:
+        return text
+    return "\n".join([lines[0], *lines[rules[-1] + 1:]])
+
+
 class CalcScreen(Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
@@ -137,7 +146,7 @@ class CalcScreen(Screen):
         text = output.text
         if form.table:
             self._fill_table(form, output.data)
-            text = "\n".join(line for line in text.splitlines() if not line.startswith(("│", "|")))
+            text = without_text_table(text)
         self.query_one(f"#{form.key}-result", Static).update(Text(text))
 
     def _fill_table(self, form: Form, data: dict) -> None:

@@ -1,6 +1,7 @@
 """Home: what is due, streak, per-topic mastery, and the way into every session kind."""
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +14,9 @@ from question_bank.model import TOPIC_NAMES
 
 BUTTONS = [("review", "r"), ("practice", "p"), ("mock", "m"), ("errata", "e"), ("cram", "x"),
            ("calc", "c"), ("browse", "b"), ("stats", "s"), ("lab", "l")]
+
+
+NAME_CELLS = 22
 
 
 def bar(fraction: float, width: int = 20) -> str:
@@ -67,7 +71,7 @@ class HomeScreen(Screen):
                 continue
             name = TOPIC_NAMES[topic][lang]
             acc = "" if s["accuracy"] is None else f"  {s['accuracy']:.0%}"
-            lines.append(f"{name:<14}" if lang == "en" else name + " " * max(1, 14 - 2 * len(name)))
+            lines.append(name[:NAME_CELLS] + " " * max(1, NAME_CELLS + 1 - cell_len(name[:NAME_CELLS])))
             lines.append(bar(s["mastery"]), style="green")
             lines.append(f" {s['mastered']:3}/{s['questions']:<3} seen {s['seen']}{acc}\n")
         self.query_one("#mastery", Static).update(lines)
