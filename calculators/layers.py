@@ -1,0 +1,451 @@
+"""Layer specs (one frozen dataclass per layer kind) and the layer-spec mini-language.
+
+The mini-language, e.g. ``conv(k=11,s=4,p=2,c=64); pool(k=3,s=2); conv(k=5,p=2,c=192); bn; relu; fc(4096)``:
+
+    spec   := layer (';' | newline) layer ...          empty items are skipped
+    layer  := NAME [ '(' arg (',' arg)* ')' ] [ '*' COUNT ]
+    arg    := KEY '=' VALUE | VALUE                    one bare VALUE = the layer's main number (see below)
+    VALUE  := INT | INT 'x' INT (height x width) | true/false | a decimal (dropout p)
+
+Layers, keys and defaults (s=1, p=0, d=1, groups 1, bias on, pooling stride = kernel):
+    conv(k, s=1, p=0, d=1, c=<in channels>, g=1, bias=true)      nn.Conv2d; bare value = c
+    dwconv(k, s=1, p=0, d=1, c=<in channels>, bias=true)          depthwise: groups = in channels
+    deconv(k, s=1, p=0, d=1, op=0, c=<in channels>, g=1, bias=true)  nn.ConvTranspose2d (op = output_padding)
+    pool / maxpool(k, s=k, p=0, d=1, ceil=false)                  nn.MaxPool2d; bare value = k
+    avgpool(k, s=k, p=0, ceil=false)                              nn.AvgPool2d; bare value = k
+    adaptiveavgpool(o) / gap (= adaptiveavgpool(o=1))             nn.AdaptiveAvgPool2d
+    bn                                                            BatchNorm2d, or BatchNorm1d after fc/flatten
+    relu, relu6, leakyrelu, gelu, silu, sigmoid, tanh            activations, 0 params
+    fc / linear(o, bias=true)                                     nn.Linear; bare value = o
+    flatten, dropout(p=0.5)
+    basic(c, s=1) / bottleneck(c, s=1)                            torchvision ResNet blocks (c = width;
+                                                                  bottleneck outputs 4c); a 1x1 conv + BN
+                                                                  shortcut is added when s != 1 or channels change
+k, s, p, d also take HxW pairs, e.g. k=3x1. `layer*N` repeats a layer N times.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar, Union
+
+from calculators.errors import InputError
+
+Pair = tuple[int, int]
+
+
+def pair(value: int | Pair) -> Pair:
+    return (value, value) if isinstance(value, int) else (int(value[0]), int(value[1]))
+
+
+def fmt_pair(value: Pair) -> str:
+    """(3, 3) -> '3', (3, 1) -> '3x1'."""
+    return str(value[0]) if value[0] == value[1] else f"{value[0]}x{value[1]}"
+
+
+# --------------------------------------------------------------------------- layer dataclasses
+
+
+@dataclass(frozen=True)
+class Conv:
+    kernel: Pair
+    stride: Pair = (1, 1)
+    padding: Pair = (0, 0)
+    dilation: Pair = (1, 1)
+    out_channels: int | None = None  # None: keep the input's channel count
+    groups: int = 1
+    depthwise: bool = False  # groups = input channels, resolved when the input is known
+    bias: bool = True
+    name: str = ""
+    kind: ClassVar[str] = "conv"
+
+    @property
+    def type_name(self) -> str:
+        return "dwconv" if self.depthwise else "conv"
+
+
+@dataclass(frozen=True)
+class ConvTranspose:
+    kernel: Pair
+    stride: Pair = (1, 1)
+    padding: Pair = (0, 0)
+    dilation: Pair = (1, 1)
+    output_padding: Pair = (0, 0)
+    out_channels: int | None = None
+    groups: int = 1
+    bias: bool = True
+    name: str = ""
+    kind: ClassVar[str] = "deconv"
+    type_name: ClassVar[str] = "deconv"
+
+
+@dataclass(frozen=True)
+class Pool:
+    op: str  # "max" or "avg"
+    kernel: Pair
+    stride: Pair | None = None  # None: stride = kernel (PyTorch's default)
+    padding: Pair = (0, 0)
+    dilation: Pair = (1, 1)
+    ceil_mode: bool = False
+    name: str = ""
+    kind: ClassVar[str] = "pool"
+
+    @property
+    def type_name(self) -> str:
+        return f"{self.op}pool"
+
+    @property
+    def effective_stride(self) -> Pair:
+        return self.kernel if self.stride is None else self.stride
+
+
+@dataclass(frozen=True)
+class BatchNorm:
+    name: str = ""
+    kind: ClassVar[str] = "bn"
+    type_name: ClassVar[str] = "bn"
+
+
+@dataclass(frozen=True)
+class Activation:
+    fn: str = "relu"
+    name: str = ""
+    kind: ClassVar[str] = "activation"
+
+    @property
+    def type_name(self) -> str:
+        return self.fn
+
+
+@dataclass(frozen=True)
+class Linear:
+    out_features: int
+    bias: bool = True
+    name: str = ""
+    kind: ClassVar[str] = "fc"
+    type_name: ClassVar[str] = "fc"
+
+
+@dataclass(frozen=True)
+class Flatten:
+    name: str = ""
+    kind: ClassVar[str] = "flatten"
+    type_name: ClassVar[str] = "flatten"
+
+
+@dataclass(frozen=True)
+class AdaptiveAvgPool:
+    output_size: Pair = (1, 1)
+    name: str = ""
+    kind: ClassVar[str] = "adaptiveavgpool"
+    type_name: ClassVar[str] = "adaptiveavgpool"
+
+
+@dataclass(frozen=True)
+class Dropout:
+    p: float = 0.5
+    name: str = ""
+    kind: ClassVar[str] = "dropout"
+    type_name: ClassVar[str] = "dropout"
+
+
+@dataclass(frozen=True)
+class ResidualBlock:
+    """A torchvision ResNet block: BasicBlock (two 3x3) or Bottleneck (1x1, 3x3 with the stride, 1x1 x4)."""
+
+    block: str  # "basic" or "bottleneck"
+    width: int
+    stride: int = 1
+    name: str = ""
+    kind: ClassVar[str] = "block"
+
+    @property
+    def type_name(self) -> str:
+        return self.block
+
+    @property
+    def expansion(self) -> int:
+        return 4 if self.block == "bottleneck" else 1
+
+    @property
+    def out_channels(self) -> int:
+        return self.width * self.expansion
+
+
+Layer = Union[Conv, ConvTranspose, Pool, BatchNorm, Activation, Linear, Flatten, AdaptiveAvgPool, Dropout,
+              ResidualBlock]
+
+# Layers that map positions to positions (they have a kernel); everything else is pointwise or global.
+SPATIAL_KINDS = ("conv", "deconv", "pool", "block")
+# Layers after which every unit sees the whole input: the receptive-field table stops before them.
+GLOBAL_KINDS = ("adaptiveavgpool", "flatten", "fc")
+
+
+def block_paths(block: ResidualBlock, in_channels: int) -> tuple[list[Layer], list[Layer]]:
+    """(main branch, shortcut branch) of a ResNet block, as torchvision builds them.
+
+    Why: params/MACs need every conv and BN; the receptive field follows the main branch, the deepest path.
+    """
+    n, w, out, s = block.name, block.width, block.out_channels, block.stride
+    if block.block == "basic":
+        main: list[Layer] = [
+            Conv(pair(3), pair(s), pair(1), out_channels=w, bias=False, name=f"{n}.conv1"), BatchNorm(f"{n}.bn1"),
+            Activation("relu", f"{n}.relu"),
+            Conv(pair(3), pair(1), pair(1), out_channels=w, bias=False, name=f"{n}.conv2"), BatchNorm(f"{n}.bn2"),
+        ]
+    else:
+        main = [
+            Conv(pair(1), out_channels=w, bias=False, name=f"{n}.conv1"), BatchNorm(f"{n}.bn1"),
+            Activation("relu", f"{n}.relu"),
+            Conv(pair(3), pair(s), pair(1), out_channels=w, bias=False, name=f"{n}.conv2"), BatchNorm(f"{n}.bn2"),
+            Conv(pair(1), out_channels=out, bias=False, name=f"{n}.conv3"), BatchNorm(f"{n}.bn3"),
+        ]
+    shortcut: list[Layer] = []
+    if s != 1 or in_channels != out:
+        shortcut = [Conv(pair(1), pair(s), out_channels=out, bias=False, name=f"{n}.downsample.0"),
+                    BatchNorm(f"{n}.downsample.1")]
+    return main, shortcut
+
+
+def spatial_output(layer: Layer, size: Pair) -> Pair:
+    """Output (H, W) of a conv/deconv/pool/block for input (H, W); InputError naming the layer if < 1."""
+    from calculators.conv import conv_out, conv_transpose_out, pool_out
+
+    if isinstance(layer, ResidualBlock):
+        out = size
+        for sub in block_paths(layer, 0)[0]:
+            if isinstance(sub, Conv):
+                out = spatial_output(sub, out)
+        return out
+    result = []
+    for axis in (0, 1):
+        n, k, p, d = size[axis], layer.kernel[axis], layer.padding[axis], layer.dilation[axis]
+        if isinstance(layer, Conv):
+            out = conv_out(n, k, layer.stride[axis], p, d)
+        elif isinstance(layer, ConvTranspose):
+            out = conv_transpose_out(n, k, layer.stride[axis], p, d, layer.output_padding[axis])
+        else:
+            out = pool_out(n, k, layer.effective_stride[axis], p, d, layer.ceil_mode)
+        result.append(out)
+    if min(result) < 1:
+        raise InputError(
+            f"layer {layer.name} ({layer.type_name}, k={fmt_pair(layer.kernel)}) gets a {size[0]}×{size[1]} input "
+            f"and its output would be {result[0]}×{result[1]}: the input is too small "
+            f"(use a larger --size or less downsampling)")
+    return result[0], result[1]
+
+
+# --------------------------------------------------------------------------- the parser
+
+ACTIVATIONS = ("relu", "relu6", "leakyrelu", "gelu", "silu", "sigmoid", "tanh")
+# layer word -> (canonical kind, allowed keys, key a bare positional value means, required keys)
+_LAYER_WORDS: dict[str, tuple[str, tuple[str, ...], str | None, tuple[str, ...]]] = {
+    "conv": ("conv", ("k", "s", "p", "d", "c", "g", "bias"), "c", ("k",)),
+    "dwconv": ("dwconv", ("k", "s", "p", "d", "c", "bias"), "c", ("k",)),
+    "deconv": ("deconv", ("k", "s", "p", "d", "op", "c", "g", "bias"), "c", ("k",)),
+    "pool": ("maxpool", ("k", "s", "p", "d", "ceil"), "k", ("k",)),
+    "maxpool": ("maxpool", ("k", "s", "p", "d", "ceil"), "k", ("k",)),
+    "avgpool": ("avgpool", ("k", "s", "p", "ceil"), "k", ("k",)),
+    "adaptiveavgpool": ("adaptiveavgpool", ("o",), "o", ("o",)),
+    "gap": ("gap", (), None, ()),
+    "bn": ("bn", (), None, ()),
+    "fc": ("fc", ("o", "bias"), "o", ("o",)),
+    "linear": ("fc", ("o", "bias"), "o", ("o",)),
+    "flatten": ("flatten", (), None, ()),
+    "dropout": ("dropout", ("p",), "p", ()),
+    "basic": ("basic", ("c", "s"), "c", ("c",)),
+    "bottleneck": ("bottleneck", ("c", "s"), "c", ("c",)),
+    **{a: (a, (), None, ()) for a in ACTIVATIONS},
+}
+LAYER_WORDS = tuple(_LAYER_WORDS)
+_PAIR_KEYS = ("k", "s", "p", "d", "op", "o")
+_BOOL_KEYS = ("bias", "ceil")
+_TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
+
+_LAYER_RE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^()]*)\))?\s*(?:\*\s*(\S+))?\s*$")
+
+
+def _parse_value(word: str, key: str, text: str, pos: int) -> object:
+    t = text.strip().lower()
+    if key in _BOOL_KEYS:
+        if t in _TRUE or t in _FALSE:
+            return t in _TRUE
+        raise InputError(f"bad value '{key}={text.strip()}' at position {pos} ({key} takes true or false)")
+    if word == "dropout":  # a probability, not a size
+        try:
+            return float(t)
+        except ValueError:
+            raise InputError(f"bad value '{key}={text.strip()}' at position {pos} (dropout p is a number in "
+                             f"[0, 1])") from None
+    m = re.fullmatch(r"(\d+)(?:x(\d+))?", t)
+    if not m or (m.group(2) is not None and key not in _PAIR_KEYS):
+        allowed = "an integer or HxW like 3x1" if key in _PAIR_KEYS else "an integer"
+        raise InputError(f"bad value '{key}={text.strip()}' at position {pos} ({key} takes {allowed})")
+    a = int(m.group(1))
+    return (a, int(m.group(2))) if m.group(2) is not None else a
+
+
+def _split_top(spec: str) -> list[tuple[str, int]]:
+    """Split on ';' and newlines outside parentheses; keep each item's 0-based offset."""
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(spec):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch in ";\n" and depth <= 0:
+            items.append((spec[start:i], start))
+            start, depth = i + 1, 0
+    items.append((spec[start:], start))
+    return items
+
+
+def parse_layers(spec: str) -> list[Layer]:
+    """Parse a layer spec into layer dataclasses with auto names (conv1, pool1, bn1, relu1, fc1, ...)."""
+    layers: list[Layer] = []
+    counters: dict[str, int] = {}
+    for item, offset in _split_top(spec):
+        if not item.strip():
+            continue
+        pos = offset + len(item) - len(item.lstrip()) + 1  # 1-based position of the item
+        m = _LAYER_RE.match(item)
+        if not m and item.count("(") > item.count(")"):
+            raise InputError(f"missing ')' in '{item.strip()}' at position {pos}")
+        if not m:
+            raise InputError(f"cannot read layer '{item.strip()}' at position {pos} "
+                             f"(write NAME or NAME(key=value, ...), e.g. conv(k=3,s=1,p=1,c=64))")
+        word = m.group(1).lower()
+        if word not in _LAYER_WORDS:
+            raise InputError(f"unknown layer '{m.group(1)}' at position {pos} "
+                             f"(expected one of {', '.join(LAYER_WORDS)})")
+        kind, allowed, positional, required = _LAYER_WORDS[word]
+        args: dict[str, object] = {}
+        if m.group(2) is not None and m.group(2).strip():
+            arg_base = offset + m.start(2)
+            for raw, arg_off in _split_args(m.group(2)):
+                apos = arg_base + arg_off + len(raw) - len(raw.lstrip()) + 1
+                key, eq, val = raw.partition("=")
+                key = key.strip().lower()
+                if not eq:
+                    if positional is None or positional in args:
+                        raise InputError(f"unexpected value '{raw.strip()}' at position {apos} "
+                                         f"({word} takes {_describe_keys(allowed)})")
+                    key, val = positional, raw
+                if key not in allowed:
+                    raise InputError(f"unknown key '{key}' for {word} at position {apos} "
+                                     f"({word} takes {_describe_keys(allowed)})")
+                if key in args:
+                    raise InputError(f"repeated key '{key}' at position {apos}")
+                args[key] = _parse_value(word, key, val, apos)
+        missing = [k for k in required if k not in args]
+        if missing:
+            raise InputError(f"{word} needs {missing[0]}= (at position {pos}, e.g. {_example(word)})")
+        repeat = 1
+        if m.group(3) is not None:
+            if not m.group(3).isdigit() or int(m.group(3)) < 1:
+                raise InputError(f"bad repeat '*{m.group(3)}' at position {pos} (use *N with N >= 1)")
+            repeat = int(m.group(3))
+        for _ in range(repeat):
+            prefix = "pool" if kind == "maxpool" else kind  # `pool` is the everyday word for max pooling
+            counters[prefix] = counters.get(prefix, 0) + 1
+            layer = _build(kind, args, f"{prefix}{counters[prefix]}", word, pos)
+            layers.append(layer)
+    if not layers:
+        raise InputError("empty layer spec (e.g. 'conv(k=3,p=1,c=64); relu; pool(k=2)')")
+    return layers
+
+
+def _split_args(text: str) -> list[tuple[str, int]]:
+    out, start = [], 0
+    for i, ch in enumerate(text + ","):
+        if ch == ",":
+            out.append((text[start:i], start))
+            start = i + 1
+    return out
+
+
+def _describe_keys(allowed: tuple[str, ...]) -> str:
+    return ", ".join(f"{k}=" for k in allowed) if allowed else "no arguments"
+
+
+def _example(word: str) -> str:
+    return {"conv": "conv(k=3,c=64)", "dwconv": "dwconv(k=3,p=1)", "deconv": "deconv(k=4,s=2,p=1,c=64)",
+            "pool": "pool(k=2)", "maxpool": "maxpool(k=3,s=2)", "avgpool": "avgpool(k=2)",
+            "adaptiveavgpool": "adaptiveavgpool(o=7)", "fc": "fc(1000)", "linear": "linear(1000)",
+            "basic": "basic(c=64,s=2)", "bottleneck": "bottleneck(c=64)"}.get(word, word)
+
+
+def _positive(name: str, key: str, value: Pair, pos: int, minimum: int = 1) -> None:
+    if min(value) < minimum:
+        raise InputError(f"bad value '{key}={fmt_pair(value)}' at position {pos} "
+                         f"({key} must be >= {minimum} in {name})")
+
+
+def _build(kind: str, args: dict[str, object], name: str, word: str, pos: int) -> Layer:
+    def get_pair(key: str, default: int | None) -> Pair | None:
+        value = args.get(key, default)
+        return None if value is None else pair(value)  # type: ignore[arg-type]
+
+    def get_int(key: str, default: int | None) -> int | None:
+        value = args.get(key, default)
+        if isinstance(value, tuple):
+            raise InputError(f"bad value '{key}={fmt_pair(value)}' at position {pos} ({key} takes one integer)")
+        return value  # type: ignore[return-value]
+
+    if kind in ("conv", "dwconv", "deconv"):
+        k, s, p, d = get_pair("k", None), get_pair("s", 1), get_pair("p", 0), get_pair("d", 1)
+        _positive(word, "k", k, pos)
+        _positive(word, "s", s, pos)
+        _positive(word, "p", p, pos, 0)
+        _positive(word, "d", d, pos)
+        c, g = get_int("c", None), get_int("g", 1)
+        if c is not None and c < 1:
+            raise InputError(f"bad value 'c={c}' at position {pos} (c must be >= 1)")
+        if g < 1:
+            raise InputError(f"bad value 'g={g}' at position {pos} (g must be >= 1)")
+        if c is not None and c % g:
+            raise InputError(f"bad value 'g={g}' at position {pos} (groups must divide c={c})")
+        bias = bool(args.get("bias", True))
+        if kind == "deconv":
+            op = get_pair("op", 0)
+            for axis in (0, 1):
+                if op[axis] >= max(s[axis], d[axis]):
+                    raise InputError(f"bad value 'op={fmt_pair(op)}' at position {pos} "
+                                     f"(output_padding must be < max(stride, dilation))")
+            return ConvTranspose(k, s, p, d, op, c, g, bias, name)
+        return Conv(k, s, p, d, c, g, kind == "dwconv", bias, name)
+    if kind in ("maxpool", "avgpool"):
+        k, s, p, d = get_pair("k", None), get_pair("s", None), get_pair("p", 0), get_pair("d", 1)
+        _positive(word, "k", k, pos)
+        if s is not None:
+            _positive(word, "s", s, pos)
+        _positive(word, "p", p, pos, 0)
+        _positive(word, "d", d, pos)
+        if 2 * p[0] > k[0] or 2 * p[1] > k[1]:
+            raise InputError(f"bad value 'p={fmt_pair(p)}' at position {pos} "
+                             f"(PyTorch pooling needs p <= k/2, here k={fmt_pair(k)})")
+        return Pool(kind[:3], k, s, p, d, bool(args.get("ceil", False)), name)
+    if kind in ("adaptiveavgpool", "gap"):
+        o = get_pair("o", 1)
+        _positive(word, "o", o, pos)
+        return AdaptiveAvgPool(o, name)
+    if kind == "bn":
+        return BatchNorm(name)
+    if kind == "fc":
+        o = get_int("o", None)
+        if o < 1:
+            raise InputError(f"bad value 'o={o}' at position {pos} (o must be >= 1)")
+        return Linear(o, bool(args.get("bias", True)), name)
+    if kind == "flatten":
+        return Flatten(name)
+    if kind == "dropout":
+        p = args.get("p", 0.5)
+        if isinstance(p, tuple) or not 0 <= float(p) <= 1:
+            raise InputError(f"bad value 'p={p}' at position {pos} (dropout p must be in [0, 1])")
+        return Dropout(float(p), name)
+    if kind in ("basic", "bottleneck"):
+        c, s = get_int("c", None), get_int("s", 1)
+        if c < 1 or s < 1:
+            raise InputError(f"bad value at position {pos} ({word} needs c >= 1 and s >= 1)")
+        return ResidualBlock(kind, c, s, name)
+    return Activation(kind, name)
