@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from dlquiz.present import LABELS, question_text, source_text
 from dlquiz.review.scheduler import RATING_NAMES
@@ -37,7 +37,8 @@ class QuestionScreen(Screen):
             yield Static(id="error", classes="error")
             yield Input(id="answer")
             yield Static(id="hint", classes="hint")
-        yield Footer()
+        # No Footer here: it rebuilds its keys on every focus change (answer box ↔ feedback), which cost
+        # ~50 ms per question; the hint line carries the keys instead.
 
     def on_mount(self) -> None:
         self.show_question()
