@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
 
-import numpy as np
 
 from calculators.errors import InputError
 from calculators.result import Result
@@ -370,6 +369,7 @@ def box_metrics(pred, gt, *, pixel_inclusive: bool = False) -> dict[str, Result]
 # ---------------------------------------------------------------- batched (N, 4) × (M, 4)
 
 def _box_array(boxes, name: str, one: int) -> np.ndarray:
+    import numpy as np  # lazy: only the batched helpers need it; `calc iou` stays light
     """(K, 4) float64 array of valid boxes, or InputError naming the first bad row."""
     try:
         arr = np.asarray(boxes, dtype=np.float64)
@@ -392,6 +392,7 @@ def _box_array(boxes, name: str, one: int) -> np.ndarray:
 
 
 def _pairwise(a, b, pixel_inclusive: bool) -> dict[str, np.ndarray]:
+    import numpy as np  # lazy: only the batched helpers need it; `calc iou` stays light
     one = 1 if pixel_inclusive else 0
     a, b = _box_array(a, "a", one), _box_array(b, "b", one)
     A, B = a[:, None, :], b[None, :, :]                      # broadcast to (N, M, 4)
@@ -427,6 +428,7 @@ def diou_matrix(a, b, *, pixel_inclusive: bool = False) -> np.ndarray:
 
 
 def ciou_matrix(pred, gt, *, pixel_inclusive: bool = False) -> np.ndarray:
+    import numpy as np  # lazy: only the batched helpers need it; `calc iou` stays light
     """(N, 4) predictions × (M, 4) ground truths → (N, M) CIoU, float64 (α = 0 where 0/0)."""
     g = _pairwise(pred, gt, pixel_inclusive)
     a, b, one = g["a"], g["b"], g["one"]

@@ -14,7 +14,6 @@ import numbers
 import re
 from typing import Sequence
 
-import numpy as np
 
 from calculators.errors import InputError
 from calculators.result import Result
@@ -91,7 +90,7 @@ def _as_vector(x) -> list[Number]:
     if isinstance(x, str):
         return parse_vector(x)
     try:
-        items = list(np.asarray(x).tolist() if isinstance(x, np.ndarray) else x)
+        items = list(x.tolist() if hasattr(x, "tolist") else x)
     except TypeError:
         raise InputError(f"vector {x!r} is not a sequence; expected {VECTOR_FORM}") from None
     if not items:
@@ -111,7 +110,7 @@ def _as_matrix(a) -> list[list[Number]]:
     if isinstance(a, str):
         return parse_matrix(a)
     try:
-        rows = [list(row) for row in (a.tolist() if isinstance(a, np.ndarray) else a)]
+        rows = [list(row) for row in (a.tolist() if hasattr(a, "tolist") else a)]
     except TypeError:
         raise InputError(f"matrix {a!r} is not a sequence of rows; expected {MATRIX_FORM}") from None
     if not rows or not rows[0]:
@@ -287,7 +286,9 @@ def vector_norms(x, p: float | None = None) -> dict[str, Result]:
 
 # ---------------------------------------------------------------- matrix norms
 
-def _singular_values(m: list[list[Number]]) -> np.ndarray:
+def _singular_values(m: list[list[Number]]) -> "np.ndarray":
+    import numpy as np  # lazy: only matrix norms need an SVD
+
     return np.linalg.svd(np.asarray(m, dtype=np.float64), compute_uv=False)
 
 
