@@ -128,8 +128,14 @@ def check_answer(question: Question, text: str) -> Verdict:
     """Grade an auto-graded question. Raises AnswerSyntaxError for unreadable input (re-ask, don't grade)."""
     if question.type == "numeric":
         given = parse_number(text)
-        tolerance = max(question.tolerance, 1e-9 * max(1.0, abs(question.value)))
-        return Verdict(abs(given - question.value) <= tolerance, format_number(given), format_number(question.value))
+        value = question.value
+        if isinstance(value, int) and question.tolerance == 0:
+            # Exact integer answers stay exact however large (a relative slack would accept off-by-one
+            # MAC counts); the 1e-6 only absorbs float noise from typed arithmetic like 224/4*2.
+            correct = abs(given - value) < 1e-6
+        else:
+            correct = abs(given - value) <= max(question.tolerance, 1e-9 * max(1.0, abs(value)))
+        return Verdict(correct, format_number(given), format_number(value))
     if question.type == "choice":
         picked = parse_choice_letters(text, len(question.choices))
         return Verdict(picked == question.correct, ",".join(picked), ",".join(question.correct))

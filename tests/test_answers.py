@@ -81,3 +81,10 @@ def test_truefalse_words():
     assert parse_truefalse("对") is True and parse_truefalse("F") is False and parse_truefalse("yes") is True
     with pytest.raises(AnswerSyntaxError):
         parse_truefalse("maybe")
+
+
+def test_large_exact_integers_reject_off_by_one():
+    q = numeric(60423143424)
+    assert check_answer(q, "60423143424").correct
+    assert not check_answer(q, "60423143425").correct
+    assert check_answer(numeric(112), "224/4*2").correct
