@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
 
 
 from calculators.errors import InputError
+from calculators.parsing import parse_number
 from calculators.result import Result
 
 __all__ = [
@@ -35,24 +35,11 @@ __all__ = [
 BOX_FORM = "(x1, y1, x2, y2) with x1 < x2 and y1 < y2"
 MAX_MAGNITUDE = 1e100  # keeps float conversions (atan, squares) of huge coordinates finite
 CLI_BOX_FORM = "X1,Y1,X2,Y2 (four numbers separated by commas, e.g. 0,0,10,10)"
-_INT_TEXT = re.compile(r"[+-]?\d+")
 
 Number = int | float | Fraction
 
 
 # ---------------------------------------------------------------- parsing and validation
-
-def _parse_number(piece: str) -> int | float | None:
-    """int for integer text (keeps arithmetic exact), float otherwise; None if not a finite number."""
-    piece = piece.strip()
-    if _INT_TEXT.fullmatch(piece):
-        return int(piece)
-    try:
-        value = float(piece)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
 
 def parse_box(text: str, label: str = "box") -> tuple[int | float, ...]:
     """'0,0,10,10' → (0, 0, 10, 10). Only the text form is checked here; `iou()` etc. check geometry."""
@@ -61,7 +48,7 @@ def parse_box(text: str, label: str = "box") -> tuple[int | float, ...]:
         raise InputError(f"{label} '{text}' has {len(pieces)} comma-separated values; expected {CLI_BOX_FORM}")
     values = []
     for i, piece in enumerate(pieces, start=1):
-        value = _parse_number(piece)
+        value = parse_number(piece)
         if value is None:
             raise InputError(f"{label} '{text}': value {i} '{piece.strip()}' is not a finite number; "
                              f"expected {CLI_BOX_FORM}")

@@ -16,6 +16,7 @@ from typing import Sequence
 
 
 from calculators.errors import InputError
+from calculators.parsing import parse_number
 from calculators.result import Result
 
 __all__ = [
@@ -30,31 +31,18 @@ MATRIX_FORM = "rows separated by ';' and entries by ',', e.g. \"1,2;3,4\""
 MAX_MAGNITUDE = 1e100  # keeps squares and float conversions of huge ints finite
 MAX_TERMS_SHOWN = 12
 MAX_EXACT_P = 64  # above this, exact integer powers get needlessly huge; use scaled floats  # long inputs: show the first terms and a count, not thousands of them
-_INT_TEXT = re.compile(r"[+-]?\d+")
 
 Number = int | float
 
 
 # ---------------------------------------------------------------- parsing and validation
 
-def _parse_number(piece: str) -> Number | None:
-    """int for integer text (keeps answers exact), float otherwise; None if not a finite number."""
-    piece = piece.strip()
-    if _INT_TEXT.fullmatch(piece):
-        return int(piece)
-    try:
-        value = float(piece)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
 def _parse_row(text: str, what: str, form: str) -> list[Number]:
     values = []
     for i, piece in enumerate(text.split(","), start=1):
         if not piece.strip():
             raise InputError(f"{what} '{text}': value {i} is empty; expected {form}")
-        value = _parse_number(piece)
+        value = parse_number(piece)
         if value is None:
             raise InputError(f"{what} '{text}': value {i} '{piece.strip()}' is not a finite number; expected {form}")
         values.append(value)

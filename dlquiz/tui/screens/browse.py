@@ -8,7 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from dlquiz.present import LABELS, question_text, source_text
+from dlquiz.present import question_text
+from dlquiz.tui.screens.question import answer_body
 from dlquiz.tui.i18n import t
 from question_bank.model import TOPIC_NAMES
 from question_bank.render import to_terminal
@@ -91,15 +92,7 @@ class QuestionDetailScreen(Screen):
     def refresh_language(self) -> None:
         q = self.app.bank.get(self.question_id)
         lang = self.app.lang
-        label = LABELS[lang]
         body = Text(f"{q.id}  ·  {TOPIC_NAMES[q.topic][lang]}  ·  {q.type}  ·  {', '.join(q.tags)}\n\n", "dim")
         body.append(question_text(q, lang) + "\n\n")
-        body.append(f"{label['answer']}: ", "bold")
-        answer = to_terminal(q.answer.get(lang))
-        if q.type == "choice":
-            answer = f"{', '.join(q.correct)} — {answer}"
-        body.append(answer + "\n\n")
-        body.append(f"{label['why']}: ", "bold")
-        body.append(to_terminal(q.explanation.get(lang)) + "\n\n")
-        body.append(source_text(q, lang), "dim")
+        body.append_text(answer_body(q, lang, with_key=True))
         self.query_one("#detail", Static).update(body)

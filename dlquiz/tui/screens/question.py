@@ -18,6 +18,21 @@ from question_bank.model import DIFFICULTY_NAMES, TOPIC_NAMES
 from question_bank.render import to_terminal
 
 
+def answer_body(q, lang: str, with_key: bool = False) -> Text:
+    """Answer, explanation and source: shown after grading, on reveal, and in the browser."""
+    label = LABELS[lang]
+    answer = to_terminal(q.answer.get(lang))
+    if with_key and q.type == "choice":
+        answer = f"{', '.join(q.correct)} — {answer}"
+    body = Text()
+    body.append(f"{label['answer']}: ", "bold")
+    body.append(answer + "\n\n")
+    body.append(f"{label['why']}: ", "bold")
+    body.append(to_terminal(q.explanation.get(lang)) + "\n\n")
+    body.append(source_text(q, lang), "dim")
+    return body
+
+
 class QuestionScreen(Screen):
     BINDINGS = [Binding("escape", "end_session", "End session")]
 
@@ -101,15 +116,7 @@ class QuestionScreen(Screen):
         self.query_one("#question-scroll", VerticalScroll).scroll_home(animate=False)
 
     def _render_reveal(self, q) -> None:
-        lang = self.app.lang
-        label = LABELS[lang]
-        body = Text()
-        body.append(f"{label['answer']}: ", "bold")
-        body.append(to_terminal(q.answer.get(lang)) + "\n\n")
-        body.append(f"{label['why']}: ", "bold")
-        body.append(to_terminal(q.explanation.get(lang)) + "\n\n")
-        body.append(source_text(q, lang), "dim")
-        self.query_one("#feedback", Static).update(body)
+        self.query_one("#feedback", Static).update(answer_body(q, self.app.lang))
 
     def _render_feedback(self, feedback) -> None:
         lang, q = self.app.lang, feedback.question
@@ -123,11 +130,7 @@ class QuestionScreen(Screen):
         else:
             name = RATING_NAMES[feedback.rating][0 if lang == "en" else 1]
             body.append(f"{name}\n", "bold cyan")
-        body.append(f"{label['answer']}: ", "bold")
-        body.append(to_terminal(q.answer.get(lang)) + "\n\n")
-        body.append(f"{label['why']}: ", "bold")
-        body.append(to_terminal(q.explanation.get(lang)) + "\n\n")
-        body.append(source_text(q, lang), "dim")
+        body.append_text(answer_body(q, lang))
         self.query_one("#feedback", Static).update(body)
 
     # -- input --------------------------------------------------------------------------------
