@@ -1,9 +1,24 @@
 """The training loop shared by every experiment, and the metric events it emits.
 
 All variants of an experiment train in one loop, step by step, so the CLI and the TUI see them move
-together. Every `report_every` steps one `StepEvent` per variant goes to the callback (the TUI posts it
-to the UI thread; posting every step would block the worker). A variant whose loss becomes NaN/inf is
-marked diverged and stops; the others go on.
+together. Every `report_every` steps (and at the last step) one `StepEvent` per variant goes to the
+callback; the TUI batches them before posting to its UI thread.
+
+What a report at step s describes: the model after s updates (s = 0 is the initial model). Its
+gradient norms are those of the mini-batch loss at step s, measured before clipping. The loop runs
+steps + 1 iterations; the last one only measures (no update).
+
+Device-agnostic and sync-light: data, index permutations and augmentation noise live on the chosen
+device, and nothing is copied to the host between reports. In particular divergence is detected
+lazily: each step's loss is kept as a device tensor and checked at the next report, which finds the
+first non-finite step exactly (on a GPU a per-step `isfinite` check would stall the pipeline every
+step). A diverged variant is reported once ("diverged at step N") and dropped; the others go on.
+
+Not done (GPU): variants still run one after another, each with its own small kernels. On CUDA the
+variants that share an architecture (exploding, init, optimizers, the BN/plain pairs) could run as one
+batched forward/backward with `torch.func.stack_module_state` + `vmap(functional_call)`, but that needs
+a functional optimiser per variant (different lrs, clipping, Adam vs SGD) and per-variant early
+stopping/divergence masks. Not worth it at these sizes on a CPU; untested because no GPU was available.
 """
 from __future__ import annotations
 
@@ -20,16 +35,17 @@ from calculators.errors import InputError
 
 def pick_device(name: str = "auto") -> torch.device:
     """auto → CUDA, then MPS, then CPU. Asking for a device that isn't there is an input error."""
+    mps = getattr(torch.backends, "mps", None)
+    mps_ok = bool(mps is not None and mps.is_available())
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
-        mps = getattr(torch.backends, "mps", None)
-        if mps is not None and mps.is_available():
+        if mps_ok:
             return torch.device("mps")
         return torch.device("cpu")
     if name == "cuda" and not torch.cuda.is_available():
         raise InputError("--device cuda: no CUDA GPU is available here (use --device auto or cpu)")
-    if name == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+    if name == "mps" and not mps_ok:
         raise InputError("--device mps: Apple's MPS backend is not available here (use --device auto or cpu)")
     if name not in ("cpu", "cuda", "mps"):
         raise InputError(f"unknown device {name!r}; allowed: auto, cpu, cuda, mps")
@@ -44,17 +60,28 @@ class Variant:
     model: nn.Module
     optimizer: torch.optim.Optimizer
     clip_grad: float | None = None
-    augment: Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None = None
-    early_stopping_patience: int | None = None  # in reports; marks where training would have stopped
+    augment: Callable[[torch.Tensor], torch.Tensor] | None = None
+    # Early stopping: after this many reports without a better validation loss the variant stops,
+    # and its best weights (and metrics) are restored.
+    early_stopping_patience: int | None = None
     # filled during training
     history: list[dict] = field(default_factory=list)
     grad_norms: list[float] = field(default_factory=list)
     grad_norms_init: list[float] = field(default_factory=list)
+    grad_norms_history: list[dict] = field(default_factory=list)
     activation_stats: list[dict] = field(default_factory=list)
     diverged_at: int | None = None
     stopped_at: int | None = None
+    best_step: int | None = None
     best_val_loss: float = math.inf
     _bad_reports: int = 0
+    _best_state: dict | None = None
+    _pending: list = field(default_factory=list)  # device tensors: (step, batch loss) since the last report
+    _layers: list = field(default_factory=list)
+
+    @property
+    def live(self) -> bool:
+        return self.diverged_at is None and self.stopped_at is None
 
 
 @dataclass
@@ -64,6 +91,7 @@ class StepEvent:
     metrics: dict
     grad_norms: list[float]
     diverged: bool = False
+    extra: dict = field(default_factory=dict)  # activation stats, early-stop mark, ...
 
 
 @dataclass
@@ -72,116 +100,166 @@ class RunConfig:
     batch_size: int = 64
     report_every: int = 10
     seed: int = 0
+    dense_steps: int = 0  # also report every step before this one (where blow-ups happen)
+    eval_train: int = 256  # train metrics on a fixed subset of this many training examples
+    eval_val: int = 500  # validation metrics on at most this many
 
 
-def weight_layers(model: nn.Module) -> list[nn.Module]:
+def weight_layers(model: nn.Module) -> list[nn.Linear]:
     """Layers whose weight-gradient norm we plot, first layer first."""
     return [m for m in model.modules() if isinstance(m, nn.Linear)]
 
 
 def layer_grad_norms(model: nn.Module) -> list[float]:
-    return [float(m.weight.grad.norm()) if m.weight.grad is not None else 0.0 for m in weight_layers(model)]
+    return _grad_norm_tensor(weight_layers(model)).tolist()
 
 
-def _evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn) -> tuple[float, float]:
-    was_training = model.training
-    model.eval()
-    with torch.no_grad():
-        out = model(x)
-        loss = float(loss_fn(out, y))
-        acc = float((out.argmax(1) == y).float().mean())
-    model.train(was_training)
-    return loss, acc
+def _grad_norm_tensor(layers: list[nn.Linear]) -> torch.Tensor:
+    """Per-layer ‖∂L/∂W‖ as one device tensor (no host sync)."""
+    return torch.stack([m.weight.grad.detach().norm() if m.weight.grad is not None
+                        else m.weight.new_zeros(()) for m in layers])
+
+
+def _finite(x: float) -> bool:
+    return not (math.isnan(x) or math.isinf(x))
 
 
 def train_variants(variants: list[Variant], data, config: RunConfig, device: torch.device,
                    on_event: Callable[[StepEvent], None] | None = None,
                    should_stop: Callable[[], bool] | None = None,
                    track_activations: Callable[[Variant], dict] | None = None) -> bool:
-    """Train every variant for config.steps mini-batch steps. Returns False if stopped early."""
-    x_tr, y_tr, x_val, y_val = (torch.as_tensor(a, device=device) for a in data)
+    """Train every variant for config.steps mini-batch steps. Returns False if `should_stop` said so
+    (it is asked once per step, so a stop takes effect within one step)."""
+    x_tr, y_tr, x_val, y_val = (torch.as_tensor(a).to(device) for a in data)
+    # one evaluation forward per report: a fixed training subset and the validation set, concatenated
+    n_fit = min(config.eval_train, len(x_tr))
+    x_eval = torch.cat([x_tr[:n_fit], x_val[:config.eval_val]])
+    y_fit, y_v = y_tr[:n_fit], y_val[:config.eval_val]
     loss_fn = nn.CrossEntropyLoss()
     gen = torch.Generator(device="cpu").manual_seed(config.seed)
     n = len(x_tr)
     batch = min(config.batch_size, n)
     for v in variants:
         v.model.to(device).train()
-    order = torch.randperm(n, generator=gen)
+        v._layers = weight_layers(v.model)
+        v._pending = []
+    live = [v for v in variants if v.live]
+    order = torch.randperm(n, generator=gen).to(device)
     cursor = 0
     for step in range(config.steps + 1):
         if should_stop is not None and should_stop():
             return False
         if cursor + batch > n:
-            order, cursor = torch.randperm(n, generator=gen), 0
-        idx = order[cursor:cursor + batch].to(device)
+            order, cursor = torch.randperm(n, generator=gen).to(device), 0
+        idx = order[cursor:cursor + batch]
         cursor += batch
-        xb_plain, yb = x_tr[idx], y_tr[idx]
-        report = step % config.report_every == 0 or step == config.steps
-        for v in variants:
-            if v.diverged_at is not None:
-                continue
-            xb = v.augment(xb_plain, gen) if v.augment is not None else xb_plain
+        xb, yb = x_tr[idx], y_tr[idx]
+        last = step == config.steps
+        report = last or step % config.report_every == 0 or step < config.dense_steps
+        for v in live:
+            x_in = v.augment(xb) if v.augment is not None else xb
             v.optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(v.model(xb), yb)
-            if not torch.isfinite(loss):
-                v.diverged_at = step
-            elif step == config.steps:  # the last step only measures the gradients
-                loss.backward()
-                v.grad_norms = layer_grad_norms(v.model)
-            else:
-                loss.backward()
-                if step == 0:
-                    v.grad_norms_init = layer_grad_norms(v.model)
-                if report:
-                    v.grad_norms = layer_grad_norms(v.model)
+            loss = loss_fn(v.model(x_in), yb)
+            loss.backward()
+            v._pending.append(loss.detach())
+            if report:
+                _report(v, step, _grad_norm_tensor(v._layers), x_eval, n_fit, y_fit, y_v, loss_fn, on_event,
+                        track_activations)
+                if not v.live:
+                    continue
+            if not last:
                 if v.clip_grad is not None:
                     nn.utils.clip_grad_norm_(v.model.parameters(), v.clip_grad)
                 v.optimizer.step()
-            if report or v.diverged_at == step:
-                _report(v, step, float(loss), x_tr, y_tr, x_val, y_val, loss_fn, on_event, track_activations)
+        if report:
+            live = [v for v in live if v.live]
+            if not live:
+                break
     return True
 
 
-def _report(v: Variant, step: int, train_batch_loss: float, x_tr, y_tr, x_val, y_val, loss_fn, on_event,
+def _report(v: Variant, step: int, norms: torch.Tensor, x_eval, n_fit, y_fit, y_val, loss_fn, on_event,
             track_activations) -> None:
-    if v.diverged_at is not None:
-        metrics = {"step": step, "train_loss": train_batch_loss}
-        v.history.append(metrics)
-        if on_event:
-            on_event(StepEvent(step, v.name, metrics, v.grad_norms, diverged=True))
+    # Divergence: the first non-finite batch loss since the last report.
+    losses = torch.stack(v._pending)
+    first_step = step - len(v._pending) + 1
+    v._pending = []
+    bad = (~torch.isfinite(losses)).nonzero()
+    if len(bad):
+        _diverge(v, first_step + int(bad[0, 0]), on_event)
         return
-    # Train metrics on (up to) 500 training examples keep reporting cheap.
-    train_loss, train_acc = _evaluate(v.model, x_tr[:500], y_tr[:500], loss_fn)
-    val_loss, val_acc = _evaluate(v.model, x_val, y_val, loss_fn)
-    if not math.isfinite(train_loss):
-        v.diverged_at = step
-    metrics = {"step": step, "train_loss": train_loss, "val_loss": val_loss,
-               "train_acc": train_acc, "val_acc": val_acc}
+    model = v.model
+    model.eval()
+    with torch.no_grad():
+        out = model(x_eval)
+        fit, val = out[:n_fit], out[n_fit:]
+        scalars = torch.stack([loss_fn(fit, y_fit), loss_fn(val, y_val),
+                               (fit.argmax(1) == y_fit).float().mean(), (val.argmax(1) == y_val).float().mean()])
+        values = torch.cat([scalars, norms.float()]).tolist()  # the only host sync of a report
+    model.train()
+    train_loss, val_loss, train_acc, val_acc = values[:4]
+    grad_norms = values[4:]
+    if not all(_finite(x) for x in values):
+        _diverge(v, step, on_event)
+        return
+    v.grad_norms = grad_norms
+    if step == 0:
+        v.grad_norms_init = grad_norms
+    v.grad_norms_history.append({"step": step, "norms": grad_norms})
+    metrics = {"step": step, "train_loss": train_loss, "val_loss": val_loss, "train_acc": train_acc,
+               "val_acc": val_acc}
+    v.history.append(metrics)
+    extra: dict = {}
     if track_activations is not None:
-        v.activation_stats.append({"step": step, **track_activations(v)})
-    if v.early_stopping_patience is not None and v.stopped_at is None:
+        stats = track_activations(v)
+        v.activation_stats.append({"step": step, **stats})
+        extra.update(stats)
+    if v.early_stopping_patience is not None:
         if val_loss < v.best_val_loss - 1e-4:
-            v.best_val_loss, v._bad_reports = val_loss, 0
+            v.best_val_loss, v.best_step, v._bad_reports = val_loss, step, 0
+            v._best_state = {k: t.detach().clone() for k, t in model.state_dict().items()}
         else:
             v._bad_reports += 1
             if v._bad_reports >= v.early_stopping_patience:
                 v.stopped_at = step
-    v.history.append(metrics)
+                model.load_state_dict(v._best_state)  # restore the best weights, as early stopping does
+                extra.update({"early_stop": True, "best_step": v.best_step})
     if on_event:
-        on_event(StepEvent(step, v.name, metrics, v.grad_norms, diverged=v.diverged_at is not None))
+        on_event(StepEvent(step, v.name, metrics, grad_norms, extra=extra))
+
+
+def _diverge(v: Variant, step: int, on_event) -> None:
+    v.diverged_at = step
+    if on_event:
+        on_event(StepEvent(step, v.name, {"step": step}, v.grad_norms, diverged=True))
+
+
+def _ratio(norms: list[float]) -> float | None:
+    if len(norms) < 2 or not norms[-1] > 0:
+        return None
+    return norms[0] / norms[-1]
 
 
 def variant_summary(v: Variant) -> dict:
-    out: dict = {"history": v.history, "grad_norms": v.grad_norms, "final": dict(v.history[-1]) if v.history else {}}
+    """One variant's part of the result (DESIGN.md shape, plus a few extras)."""
+    final: dict = {}
+    if v.stopped_at is not None:
+        final = dict(next(h for h in v.history if h["step"] == v.best_step))
+    elif v.history:
+        final = dict(v.history[-1])
+    out: dict = {"history": v.history, "grad_norms": v.grad_norms, "final": final}
     if v.grad_norms_init:
         out["grad_norms_init"] = v.grad_norms_init
+        final["grad_ratio_first_last_init"] = _ratio(v.grad_norms_init)
+        final["grad_norm_total_init"] = math.sqrt(sum(g * g for g in v.grad_norms_init))
+    if v.grad_norms:
+        final["grad_ratio_first_last"] = _ratio(v.grad_norms)
+    out["grad_norms_history"] = v.grad_norms_history
     if v.diverged_at is not None:
         out["diverged_at"] = v.diverged_at
     if v.early_stopping_patience is not None:
         out["early_stop_step"] = v.stopped_at
-        if v.stopped_at is not None:
-            at_stop = next(h for h in v.history if h["step"] == v.stopped_at)
-            out["final"]["val_acc_at_early_stop"] = at_stop.get("val_acc")
+        out["best_step"] = v.best_step
     if v.activation_stats:
         out["activation_stats"] = v.activation_stats
     return out
