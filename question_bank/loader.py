@@ -55,6 +55,14 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _read_toml(path: Path, name: str, problems: list[Problem]) -> dict | None:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, "", "", f"not valid TOML: {exc}"))
+        return None
+
+
 def load_notes(notes_dir: Path = NOTES_DIR) -> tuple[dict[str, Note], list[Problem]]:
     """Merge notes/<stem>.toml and notes/<stem>.<part>.toml into one Note per source file."""
     problems: list[Problem] = []
@@ -62,10 +70,8 @@ def load_notes(notes_dir: Path = NOTES_DIR) -> tuple[dict[str, Note], list[Probl
     sections: dict[str, list[str]] = {}
     for path in sorted(notes_dir.glob("*.toml")):
         name = _rel(path, notes_dir)
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            problems.append(Problem(name, "", "", f"not valid TOML: {exc}"))
+        raw = _read_toml(path, name, problems)
+        if raw is None:
             continue
         file = raw.get("file")
         if not isinstance(file, str) or not file:
@@ -219,10 +225,8 @@ def _parse_all(data_dir: Path, notes_dir: Path) -> tuple[Bank, list[Problem]]:
     seen: dict[str, str] = {}
     for path in sorted(data_dir.glob("*/*.toml")):
         origin = _rel(path, data_dir)
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            problems.append(Problem(origin, "", "", f"not valid TOML: {exc}"))
+        raw = _read_toml(path, origin, problems)
+        if raw is None:
             continue
         topic = raw.get("topic")
         if topic != path.parent.name:
