@@ -10,7 +10,7 @@ from typing import Sequence
 
 from calculators.errors import InputError
 
-# (group, module) pairs; each module's register() adds its own subcommands.
+# Command modules; each one's register() adds its own subcommands.
 CALC_MODULES = ("calc_size", "calc_net", "calc_boxes_norms", "calc_solve")
 TOP_MODULES = ("bank", "quiz", "stats", "export", "lab")
 
@@ -24,15 +24,9 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
-def _register_all(subparsers: argparse._SubParsersAction, package: str, names: Sequence[str]) -> None:
+def _register_all(subparsers: argparse._SubParsersAction, names: Sequence[str]) -> None:
     for name in names:
-        try:
-            module = importlib.import_module(f"dlquiz.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"dlquiz.commands.{name}":
-                continue  # feature not built yet
-            raise
-        module.register(subparsers)
+        importlib.import_module(f"dlquiz.commands.{name}").register(subparsers)
 
 
 class RaisingParser(OneLineParser):
@@ -54,8 +48,8 @@ def build_parser(parser_class: type[argparse.ArgumentParser] = OneLineParser) ->
                           description="Interview calculators. Every result shows its derivation.")
     calc_sub = calc.add_subparsers(dest="calc_command", metavar="CALC", required=True,
                                    parser_class=parser_class)
-    _register_all(calc_sub, "calc", CALC_MODULES)
-    _register_all(sub, "top", TOP_MODULES)
+    _register_all(calc_sub, CALC_MODULES)
+    _register_all(sub, TOP_MODULES)
     return parser
 
 

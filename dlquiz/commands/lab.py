@@ -6,7 +6,6 @@ Only the torch-free catalog is imported here; torch loads when an experiment act
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 import textwrap
@@ -15,6 +14,7 @@ import unicodedata
 from typing import Callable
 
 from dlquiz.commands import Output
+from dlquiz.lang import env_lang
 from dlquiz.lab.catalog import EXPERIMENTS
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -52,7 +52,7 @@ def handle_lab(args) -> Output:
         return list_output()
     if args.name not in EXPERIMENTS:
         raise InputError(f"unknown experiment {args.name!r}; allowed: list, {', '.join(EXPERIMENTS)}")
-    lang = args.lang or ("zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en")
+    lang = args.lang or env_lang()
     knobs = {k: getattr(args, k) for k in ("activation", "init", "depth", "lr", "dropout", "batchnorm")
              if getattr(args, k) is not None}
     if knobs and "activation" not in knobs:

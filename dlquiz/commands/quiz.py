@@ -3,7 +3,6 @@ every graded answer is saved the moment it is given."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from dlquiz.commands import Output
@@ -37,15 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=handle_quiz)
 
 
-def default_lang(store) -> str:
-    saved = store.get_setting("lang")
-    if saved in ("zh", "en"):
-        return saved
-    return "zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en"
-
-
 def handle_quiz(args) -> Output:
     from calculators.errors import InputError
+    from dlquiz.lang import preferred_lang
     from dlquiz.paths import progress_db_path
     from dlquiz.review.session import Session, SessionConfig
     from dlquiz.review.store import ProgressStore
@@ -56,7 +49,7 @@ def handle_quiz(args) -> Output:
     store = ProgressStore(progress_db_path())
     if store.recovery_message:
         print(f"warning: {store.recovery_message}", file=sys.stderr)
-    lang = args.lang or default_lang(store)
+    lang = args.lang or preferred_lang(store.get_setting("lang"))
     config = SessionConfig(kind=args.mode, topic=args.topic, tag=args.tag, difficulty=args.difficulty,
                            qtype=args.qtype, count=args.count, seed=args.seed)
     try:

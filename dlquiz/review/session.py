@@ -227,10 +227,8 @@ def _spread_topics(pool: list[Question]) -> list[Question]:
 
 
 def _generated(config: SessionConfig, rng: random.Random, count: int) -> list[Question]:
-    try:
-        from question_bank.generators import sample
-    except ImportError:
-        return []
+    from question_bank.generators import sample
+
     if config.tag is not None or config.qtype not in (None, "numeric", "choice"):
         return []
     questions = sample(rng, count, topic=config.topic)

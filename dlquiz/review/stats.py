@@ -68,8 +68,6 @@ def progress_stats(bank: Bank, store: ProgressStore, now: datetime | None = None
 
 
 def _generated_topic(question_id: str) -> str | None:
-    try:
-        from question_bank.generators import topic_of_generated
-    except ImportError:
-        return None
+    from question_bank.generators import topic_of_generated
+
     return topic_of_generated(question_id)

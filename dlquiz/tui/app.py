@@ -7,6 +7,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
+from dlquiz.lang import preferred_lang
 from dlquiz.tui.commands import DlquizCommands
 from dlquiz.tui.i18n import t
 
@@ -32,12 +33,7 @@ class DlquizApp(App):
 
         self.store = ProgressStore(db_path or progress_db_path())
         self._bank = None
-        saved = self.store.get_setting("lang")
-        if saved not in ("zh", "en"):
-            import os
-
-            saved = "zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en"
-        self.set_reactive(DlquizApp.lang, saved)
+        self.set_reactive(DlquizApp.lang, preferred_lang(self.store.get_setting("lang")))
         theme = self.store.get_setting("theme")
         if theme in THEMES:
             self.theme = theme
@@ -98,6 +94,15 @@ class DlquizApp(App):
             self.notify(t("empty", self.lang), severity="warning")
             return
         self.push_screen(QuestionScreen(session))
+
+    def go(self, name: str) -> None:
+        """Home buttons and the command palette: start a session kind or open a screen."""
+        if name in ("review", "mock", "errata", "cram"):
+            self.start_session(name)
+        elif name == "practice":
+            self.open_screen("setup")
+        else:
+            self.open_screen(name)
 
     def open_screen(self, name: str) -> None:
         """Open one of the top-level screens by name (home buttons, command palette)."""

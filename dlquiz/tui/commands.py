@@ -19,7 +19,7 @@ class DlquizCommands(Provider):
             label = f"{t(key, 'en')} / {t(key, 'zh')}"
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), partial(_open, app, target), help="dlquiz")
+                yield Hit(score, matcher.highlight(label), partial(app.go, target), help="dlquiz")
         if len(query) < 2:
             return
         lang = app.lang
@@ -29,15 +29,6 @@ class DlquizCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(text[:100]), partial(_show_question, app, q.id),
                           help=q.topic)
-
-
-def _open(app, target: str) -> None:
-    if target in ("review", "mock", "errata", "cram"):
-        app.start_session(target)
-    elif target == "practice":
-        app.open_screen("setup")
-    else:
-        app.open_screen(target)
 
 
 def _show_question(app, question_id: str) -> None:

@@ -42,17 +42,20 @@ class HomeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_language()
+        self._update_labels()  # stats come with ScreenResume, which also fires on the first push
 
     def on_screen_resume(self) -> None:
         self.refresh_stats()
 
     def refresh_language(self) -> None:
+        self._update_labels()
+        self.refresh_stats()
+
+    def _update_labels(self) -> None:
         lang = self.app.lang
         for name, key in BUTTONS:
             self.query_one(f"#go-{name}", Button).label = f"{t(name, lang)} ({key})"
         self.query_one("#mastery-title", Static).update(t("mastery", lang))
-        self.refresh_stats()
 
     def refresh_stats(self) -> None:
         from dlquiz.review.stats import progress_stats
@@ -80,9 +83,4 @@ class HomeScreen(Screen):
         self.action_go(event.button.id.removeprefix("go-"))
 
     def action_go(self, name: str) -> None:
-        if name in ("review", "mock", "errata", "cram"):
-            self.app.start_session(name)
-        elif name == "practice":
-            self.app.open_screen("setup")
-        else:
-            self.app.open_screen(name)
+        self.app.go(name)

@@ -41,6 +41,7 @@ class QuestionScreen(Screen):
         self.session = session
         self.state = "asking"  # asking → (revealed) → feedback
         self.last_feedback = None
+        self._finished = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -205,7 +206,7 @@ class QuestionScreen(Screen):
         self.finish()
 
     def finish(self) -> None:
-        if getattr(self, "_finished", False):
+        if self._finished:
             return
         self._finished = True
         summary = self.session.finish()
