@@ -10,7 +10,6 @@ import hashlib
 import os
 import pickle
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +55,8 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def _read_toml(path: Path, name: str, problems: list[Problem]) -> dict | None:
+    import tomllib  # only when files are (re)read, not when the bank comes from the cache
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

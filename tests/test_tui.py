@@ -112,6 +112,36 @@ def test_help_and_browse_screens(tmp_path):
     asyncio.run(run())
 
 
+def test_home_menu_opens_screens_by_arrows_enter_and_click(tmp_path):
+    async def run():
+        from textual.widgets import OptionList
+
+        from dlquiz.tui.screens.calc import CalcScreen
+        from dlquiz.tui.screens.setup import SetupScreen
+
+        app = make_app(tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            menu = app.screen.query_one("#menu", OptionList)
+            assert app.focused is menu and menu.highlighted == 0
+            await pilot.press("down", "enter")  # second entry: practice → its setup dialog
+            await pilot.pause()
+            assert isinstance(app.screen, SetupScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            menu.highlighted = 5  # calculators
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, CalcScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("f2")
+            await pilot.pause()
+            labels = [str(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)]
+            assert any("计算器" in label for label in labels) and menu.highlighted == 5
+    asyncio.run(run())
+
+
 def test_calculators_screen_updates_as_you_type_and_shows_red_errors(tmp_path):
     async def run():
         app = make_app(tmp_path)

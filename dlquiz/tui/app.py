@@ -46,11 +46,14 @@ class DlquizApp(App):
             self._bank = load_bank()
         return self._bank
 
-    def on_mount(self) -> None:
+    def get_default_screen(self):
+        """Home is the bottom of the stack itself (no empty default screen under it to mount)."""
         from dlquiz.tui.screens.home import HomeScreen
 
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         self.title = t("title", self.lang)
-        self.push_screen(HomeScreen())
         if self.store.recovery_message:
             self.notify(self.store.recovery_message, title=t("recovered", self.lang), severity="error", timeout=15)
 

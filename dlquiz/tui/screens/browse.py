@@ -29,6 +29,7 @@ def parse_filter(text: str) -> dict:
 
 
 class BrowseScreen(Screen):
+    CSS_PATH = "browse.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
     def compose(self) -> ComposeResult:
@@ -74,6 +75,7 @@ class BrowseScreen(Screen):
 
 
 class QuestionDetailScreen(Screen):
+    CSS_PATH = "browse.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
     def __init__(self, question_id: str) -> None:

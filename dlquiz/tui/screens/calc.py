@@ -90,6 +90,7 @@ def without_text_table(text: str) -> str:
 
 
 class CalcScreen(Screen):
+    CSS_PATH = "calc.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
     def compose(self) -> ComposeResult:

@@ -1,22 +1,26 @@
-"""Home: what is due, streak, per-topic mastery, and the way into every session kind."""
+"""Home: what is due, streak, per-topic mastery, and the way into every session kind.
+
+The menu is one OptionList rather than nine Buttons and the key hints are one Static rather than a
+Footer: measured, those two choices take about 170 ms off the first frame (benchmarks/bench_tui.py).
+"""
 from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Header, OptionList, Static
+from textual.widgets.option_list import Option
 
 from dlquiz.tui.i18n import t
 from question_bank.model import TOPIC_NAMES
 
-BUTTONS = [("review", "r"), ("practice", "p"), ("mock", "m"), ("errata", "e"), ("cram", "x"),
-           ("calc", "c"), ("browse", "b"), ("stats", "s"), ("lab", "l")]
+MENU = [("review", "r"), ("practice", "p"), ("mock", "m"), ("errata", "e"), ("cram", "x"),
+        ("calc", "c"), ("browse", "b"), ("stats", "s"), ("lab", "l")]
 
-
-NAME_CELLS = 22
+NAME_CELLS = 24
 
 
 def bar(fraction: float, width: int = 20) -> str:
@@ -24,22 +28,24 @@ def bar(fraction: float, width: int = 20) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+def menu_prompt(name: str, key: str, lang: str) -> Text:
+    """One menu row: key, name padded to a column (CJK counts two cells), what it does."""
+    label = t(name, lang)
+    return Text.assemble((f"{key}  ", "bold cyan"), (label, "bold"),
+                         " " * max(2, 20 - cell_len(label)), (t(f"{name}_desc", lang), "dim"))
+
+
 class HomeScreen(Screen):
-    BINDINGS = [Binding(key, f"go('{name}')", t(name, "en"), show=False) for name, key in BUTTONS]
+    BINDINGS = [Binding(key, f"go('{name}')", t(name, "en"), show=False) for name, key in MENU]
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home"):
             yield Static(id="summary")
-            with Horizontal(classes="buttons"):
-                for name, key in BUTTONS[:5]:
-                    yield Button(id=f"go-{name}", variant="primary" if name == "review" else "default")
-            with Horizontal(classes="buttons"):
-                for name, key in BUTTONS[5:]:
-                    yield Button(id=f"go-{name}")
+            yield OptionList(id="menu")
             yield Static(id="mastery-title", classes="section-title")
             yield Static(id="mastery")
-        yield Footer()
+        yield Static(id="home-keys", classes="hint")
 
     def on_mount(self) -> None:
         self._update_labels()  # stats come with ScreenResume, which also fires on the first push
@@ -53,9 +59,13 @@ class HomeScreen(Screen):
 
     def _update_labels(self) -> None:
         lang = self.app.lang
-        for name, key in BUTTONS:
-            self.query_one(f"#go-{name}", Button).label = f"{t(name, lang)} ({key})"
+        menu = self.query_one("#menu", OptionList)
+        highlighted = menu.highlighted
+        menu.clear_options()
+        menu.add_options([Option(menu_prompt(name, key, lang), id=name) for name, key in MENU])
+        menu.highlighted = highlighted if highlighted is not None else 0
         self.query_one("#mastery-title", Static).update(t("mastery", lang))
+        self.query_one("#home-keys", Static).update(t("keys_home", lang))
 
     def refresh_stats(self) -> None:
         from dlquiz.review.stats import progress_stats
@@ -76,11 +86,11 @@ class HomeScreen(Screen):
             acc = "" if s["accuracy"] is None else f"  {s['accuracy']:.0%}"
             lines.append(name[:NAME_CELLS] + " " * max(1, NAME_CELLS + 1 - cell_len(name[:NAME_CELLS])))
             lines.append(bar(s["mastery"]), style="green")
-            lines.append(f" {s['mastered']:3}/{s['questions']:<3} seen {s['seen']}{acc}\n")
+            lines.append(f" {s['mastered']:3}/{s['questions']:<3} {t('seen', lang)} {s['seen']}{acc}\n")
         self.query_one("#mastery", Static).update(lines)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_go(event.button.id.removeprefix("go-"))
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_go(event.option.id)
 
     def action_go(self, name: str) -> None:
         self.app.go(name)

@@ -24,6 +24,7 @@ PRESET = "preset"
 
 
 class LabScreen(Screen):
+    CSS_PATH = "lab.tcss"
     BINDINGS = [Binding("escape", "leave", "Back"), Binding("ctrl+r", "run", "Run"), Binding("ctrl+s", "stop", "Stop")]
 
     def __init__(self) -> None:

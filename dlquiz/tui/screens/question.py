@@ -34,6 +34,7 @@ def answer_body(q, lang: str, with_key: bool = False) -> Text:
 
 
 class QuestionScreen(Screen):
+    CSS_PATH = "question.tcss"
     BINDINGS = [Binding("escape", "end_session", "End session")]
 
     def __init__(self, session) -> None:

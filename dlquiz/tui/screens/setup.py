@@ -12,6 +12,7 @@ from question_bank.model import QUESTION_TYPES, TOPIC_NAMES
 
 
 class SetupScreen(ModalScreen):
+    CSS_PATH = "setup.tcss"
     BINDINGS = [Binding("escape", "dismiss", "Back")]
 
     def __init__(self, kind: str = "practice") -> None:

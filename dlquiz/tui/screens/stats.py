@@ -17,6 +17,7 @@ DAYS_SHOWN = 14
 
 
 class StatsScreen(Screen):
+    CSS_PATH = "stats.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
     def compose(self) -> ComposeResult:
