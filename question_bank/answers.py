@@ -24,8 +24,40 @@ _TRANSLATE = str.maketrans({"×": "*", "·": "*", "÷": "/", "^": "**", "−": "
                             "（": "(", "）": ")", "＋": "+", "－": "-", "＊": "*", "／": "/", "，": ","})
 
 
+# code → (English, Chinese) one-line messages; the UI shows the one in the user's language.
+_MESSAGES = {
+    "not_text": ("answer must be text", "答案必须是文本"),
+    "empty": ("empty answer: type a number such as 13 or 3*3*64+64", "答案为空:请输入数字,如 13 或 3*3*64+64"),
+    "too_long": ("answer longer than {limit} characters", "答案超过 {limit} 个字符"),
+    "not_arithmetic": ("not a number or arithmetic: {text!r}", "不是数字或算式:{text!r}"),
+    "exponent": ("exponent too large", "指数太大"),
+    "division_by_zero": ("division by zero", "除数为零"),
+    "too_large": ("number too large", "数值太大"),
+    "not_real": ("result is not a real number", "结果不是实数"),
+    "not_allowed": ("only numbers and + - * / ^ ( ) are allowed: {text!r}",
+                    "只能使用数字和 + - * / ^ ( ):{text!r}"),
+    "choice_format": ("type letters {first}–{last} or numbers 1–{n}, e.g. B or A,C",
+                      "请输入字母 {first}–{last} 或数字 1–{n},如 B 或 A,C"),
+    "not_a_choice": ("{token!r} is not a choice; allowed: {first}–{last} or 1–{n}",
+                     "{token!r} 不是选项;可选 {first}–{last} 或 1–{n}"),
+    "truefalse": ("type t/true/对 or f/false/错", "请输入 t/true/对 或 f/false/错"),
+}
+
+
 class AnswerSyntaxError(ValueError):
-    """The typed text is not a number or simple arithmetic (one-line message)."""
+    """The typed text is not a number or simple arithmetic (one-line message).
+
+    str(exc) is English; message(lang) gives the same message in the user's language.
+    """
+
+    def __init__(self, code: str, **params) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        english, chinese = _MESSAGES[self.code]
+        return (chinese if lang == "zh" else english).format(**self.params)
 
 
 def parse_number(text: str) -> float | int:
@@ -34,12 +66,12 @@ def parse_number(text: str) -> float | int:
     Raises AnswerSyntaxError with a one-line reason; never evaluates names, calls or attributes.
     """
     if not isinstance(text, str):
-        raise AnswerSyntaxError("answer must be text")
+        raise AnswerSyntaxError("not_text")
     s = text.strip()
     if not s:
-        raise AnswerSyntaxError("empty answer: type a number such as 13 or 3*3*64+64")
+        raise AnswerSyntaxError("empty")
     if len(s) > MAX_LEN:
-        raise AnswerSyntaxError(f"answer longer than {MAX_LEN} characters")
+        raise AnswerSyntaxError("too_long", limit=MAX_LEN)
     s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)  # 1,024 → 1024
     percent = s.endswith("%")
@@ -50,7 +82,7 @@ def parse_number(text: str) -> float | int:
     try:
         tree = ast.parse(s, mode="eval")
     except (SyntaxError, ValueError):
-        raise AnswerSyntaxError(f"not a number or arithmetic: {text.strip()!r}") from None
+        raise AnswerSyntaxError("not_arithmetic", text=text.strip()) from None
     value = _evaluate(tree.body, text)
     return value / 100 if percent else value
 
@@ -64,21 +96,21 @@ def _evaluate(node: ast.AST, original: str) -> float | int:
         left = _evaluate(node.left, original)
         right = _evaluate(node.right, original)
         if isinstance(node.op, ast.Pow) and (abs(right) > MAX_EXPONENT or abs(left) > MAX_MAGNITUDE):
-            raise AnswerSyntaxError("exponent too large")
+            raise AnswerSyntaxError("exponent")
         try:
             result = _BINARY[type(node.op)](left, right)
         except ZeroDivisionError:
-            raise AnswerSyntaxError("division by zero") from None
+            raise AnswerSyntaxError("division_by_zero") from None
         except (OverflowError, ValueError):
-            raise AnswerSyntaxError("number too large") from None
+            raise AnswerSyntaxError("too_large") from None
         if isinstance(result, complex):
-            raise AnswerSyntaxError("result is not a real number")
+            raise AnswerSyntaxError("not_real")
         if abs(result) > MAX_MAGNITUDE and not math.isinf(result):
-            raise AnswerSyntaxError("number too large")
+            raise AnswerSyntaxError("too_large")
         if isinstance(result, float) and not math.isfinite(result):
-            raise AnswerSyntaxError("number too large")
+            raise AnswerSyntaxError("too_large")
         return result
-    raise AnswerSyntaxError(f"only numbers and + - * / ^ ( ) are allowed: {original.strip()!r}")
+    raise AnswerSyntaxError("not_allowed", text=original.strip())
 
 
 @dataclass(frozen=True)
@@ -97,12 +129,12 @@ def parse_choice_letters(text: str, n_choices: int) -> tuple[str, ...]:
     letters = "ABCDEFGH"[:n_choices]
     tokens = re.findall(r"[A-Za-z]|\d", text.strip())
     if not tokens or re.sub(r"[\s,，、;；]", "", text.strip()) != "".join(tokens):
-        raise AnswerSyntaxError(f"type letters {letters[0]}–{letters[-1]} or numbers 1–{n_choices}, e.g. B or A,C")
+        raise AnswerSyntaxError("choice_format", first=letters[0], last=letters[-1], n=n_choices)
     picked = set()
     for token in tokens:
         letter = letters[int(token) - 1] if token.isdigit() and 1 <= int(token) <= n_choices else token.upper()
         if letter not in letters:
-            raise AnswerSyntaxError(f"{token!r} is not a choice; allowed: {letters[0]}–{letters[-1]} or 1–{n_choices}")
+            raise AnswerSyntaxError("not_a_choice", token=token, first=letters[0], last=letters[-1], n=n_choices)
         picked.add(letter)
     return tuple(sorted(picked))
 
@@ -113,7 +145,7 @@ def parse_truefalse(text: str) -> bool:
         return True
     if t in _FALSE:
         return False
-    raise AnswerSyntaxError("type t/true/对 or f/false/错")
+    raise AnswerSyntaxError("truefalse")
 
 
 def format_number(value: float | int) -> str:

@@ -1,5 +1,6 @@
 """Typed answers: exact arithmetic accepted, anything else rejected, and never eval'd."""
 import builtins
+import re
 
 import pytest
 from hypothesis import given, strategies as st
@@ -88,3 +89,18 @@ def test_large_exact_integers_reject_off_by_one():
     assert check_answer(q, "60423143424").correct
     assert not check_answer(q, "60423143425").correct
     assert check_answer(numeric(112), "224/4*2").correct
+
+
+@pytest.mark.parametrize("text, parser", [
+    ("", parse_number), ("x" * 500, parse_number), ("3 +", parse_number), ("2**99999", parse_number),
+    ("1/0", parse_number), ("(-8)**0.5", parse_number), ("10.0**400", parse_number), ("a+1", parse_number),
+    ("Z", lambda t: parse_choice_letters(t, 4)), ("9", lambda t: parse_choice_letters(t, 4)),
+    ("maybe", parse_truefalse),
+])
+def test_every_answer_error_has_one_line_in_both_languages(text, parser):
+    with pytest.raises(AnswerSyntaxError) as info:
+        parser(text)
+    english, chinese = info.value.message("en"), info.value.message("zh")
+    assert str(info.value) == english
+    assert english != chinese and "\n" not in english + chinese
+    assert re.search(r"[\u4e00-\u9fff]", chinese), chinese  # really Chinese, not the English fallback

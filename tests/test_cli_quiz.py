@@ -36,9 +36,11 @@ def test_typed_answers_wrong_then_unreadable_then_eof(tmp_path):
 
 
 def test_quiz_in_chinese(tmp_path):
-    result = run(["quiz", "--mode", "errata", "--type", "truefalse", "--count", "1", "--lang", "zh"], tmp_path, "t\n")
+    result = run(["quiz", "--mode", "errata", "--type", "truefalse", "--count", "1", "--lang", "zh"], tmp_path,
+                 "maybe\nt\n")
     assert result.returncode == 0, result.stderr
     assert "得分" in result.stdout and "出处" in result.stdout
+    assert "! 请输入 t/true/对 或 f/false/错" in result.stdout  # the re-ask is in Chinese too
 
 
 @pytest.mark.parametrize("args, needle", [

@@ -84,6 +84,10 @@ def test_bad_numeric_input_shows_red_error_and_records_nothing(tmp_path):
             assert "only numbers" in static_text(app, "#error")
             assert app.screen.state == "asking"
             assert app.store.review_count() == 0
+            await pilot.press("f2", "enter")  # in Chinese, the error is Chinese too
+            await pilot.pause()
+            assert "只能使用数字" in static_text(app, "#error")
+            assert app.store.review_count() == 0
             app.screen.query_one("#answer", Input).value = ""
             await pilot.press(*"639", "enter")
             await pilot.pause()

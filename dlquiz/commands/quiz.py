@@ -121,7 +121,7 @@ def run_plain_session(session, lang: str, stdin, stdout) -> None:
             try:
                 feedback = session.answer(line)
             except AnswerSyntaxError as exc:
-                say(f"! {exc}")
+                say(f"! {exc.message(lang)}")
                 continue
             say(feedback_text(question, feedback, lang))
             break

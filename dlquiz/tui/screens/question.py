@@ -165,7 +165,7 @@ class QuestionScreen(Screen):
         try:
             feedback = self.session.answer(text)
         except AnswerSyntaxError as exc:
-            self.query_one("#error", Static).update(Text(str(exc), style="bold red"))
+            self.query_one("#error", Static).update(Text(exc.message(self.app.lang), style="bold red"))
             return
         self._after_grading(feedback)
 
