@@ -1,6 +1,7 @@
-"""Generated questions: shape of every question, ids, determinism, sampling, and every answer re-checked
-independently with PyTorch (real layers, numel(), forward-hook MACs, gradient support) or, for IoU, a formula
-written out here. Nothing expected below comes from calculators/ or the generators themselves."""
+"""Generated questions: shape of every question, ids, determinism, sampling, the language of the explanations, and
+every answer re-checked independently with PyTorch (real layers, numel(), forward-hook MACs, gradient support) or,
+for IoU, a formula written out here. No expected answer below comes from calculators/ or the generators themselves
+(the explanation tests read calculator lines on purpose: what they check is the wording, not the numbers)."""
 from __future__ import annotations
 
 import json
@@ -224,6 +225,96 @@ def test_import_does_not_load_torch_or_sympy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(_repo_root()))
     assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- explanation language
+
+# Words of 3+ ASCII letters that may stand in a Chinese explanation: math functions and variables, metric and
+# unit names, PyTorch layer arguments, library and dataset names. Any other word is English prose left in the zh
+# text. Tokens with a digit or an underscore (conv1, fc6, Conv2d, k_eff, C_out, ceil_mode, running_mean) are
+# identifiers and are not checked; nor are LaTeX commands (\log, \sum) or quoted code literals ('mean').
+ZH_ALLOWED_WORDS = frozenset({
+    "exp", "log", "max", "min", "atan", "softmax", "logits", "out", "start",  # math
+    "IoU", "GIoU", "DIoU", "CIoU", "MACs", "FLOPs", "GFLOPS", "NLL", "SVD", "params",  # metrics, counts
+    "conv", "deconv", "padding", "stride", "dilation", "groups", "bias", "floor", "momentum", "batch",  # PyTorch
+    "reduction", "buffer", "depthwise", "jump", "True", "False", "None", "CrossEntropyLoss",
+    "PyTorch", "TensorFlow", "SAME", "Caffe", "AlexNet", "Pascal", "VOC", "Lasso", "Frobenius",  # names
+    "torchvision", "thop", "fvcore", "ptflops",
+})
+_LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+_CODE_LITERAL = re.compile(r"'[^'\n]*'")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def english_words(text: str) -> list[str]:
+    """English prose words in a Chinese text: 3+ letters, not an identifier, not in ZH_ALLOWED_WORDS."""
+    text = _CODE_LITERAL.sub(" ", _LATEX_COMMAND.sub(" ", text))
+    return [w for w in _WORD.findall(text)
+            if len(w) >= 3 and not any(c.isdigit() or c == "_" for c in w) and w not in ZH_ALLOWED_WORDS]
+
+
+def test_english_words_finds_prose_and_spares_identifiers():
+    assert english_words("→ output size 104") == ["output", "size"]
+    assert english_words("样本 1:log Σ exp(z) = 2.3; conv1 k_eff = 3, \\( \\log \\sum_j \\), reduction='mean'") == []
+
+
+def test_zh_explanations_have_no_english_prose():
+    """Every generator, seeds 0..199: the calculator's step lines are translated on the zh side."""
+    leftovers: dict[str, set[str]] = {}
+    for name in NAMES:
+        for seed in range(200):
+            words = english_words(GENERATORS[name].generate(seed).explanation.zh)
+            if words:
+                leftovers.setdefault(name, set()).update(words)
+    assert not leftovers, "\n".join(f"{name}: {' '.join(sorted(words))}" for name, words in leftovers.items())
+    q = generate("conv-output", 0)
+    assert "→ output size" in q.explanation.en and "→ 输出尺寸" in q.explanation.zh
+
+
+
+def test_zh_step_table_covers_every_calculator_wording():
+    """Lines no generator shows today (DIoU/CIoU, VOC +1 boxes, long and all-zero norms, (H, W) sizes, non-square
+    receptive fields) are in the table too, so a new generator or option does not bring English back."""
+    from calculators import boxes, conv, norms
+    from calculators.layers import Conv, Pool
+    from calculators.receptive_field import receptive_field_table
+    from question_bank.generators.zh_steps import to_zh
+
+    results = []
+    for a, b in (((0, 0, 10, 10), (5, 5, 15, 15)), ((0, 0, 4, 4), (10, 10, 12, 13)), ((1, 1, 5, 5), (1, 1, 5, 5)),
+                 ((0, 0, 2.5, 3), (1, 1, 4, 4))):
+        for voc in (False, True):
+            results += boxes.box_metrics(a, b, pixel_inclusive=voc).values()
+    results += [*norms.vector_norms([0, 0, 0], p=3).values(), *norms.vector_norms(range(-8, 9), p=math.inf).values(),
+                norms.lp_norm([1e100, 1e100], 5), *norms.matrix_norms([[1, -2, 3]] * 14).values(),
+                *norms.matrix_norms([[1] * 14, [2] * 14]).values()]
+    results += [conv.conv_size((10, 12), 3, 2, 1), conv.pool_size((10, 13), 2, 2, 1, ceil_mode=True),
+                conv.conv_transpose_size((4, 5), 3, 2),
+                receptive_field_table([Conv((3, 5), (1, 2), (1, 2), name="conv1"), Pool("max", (2, 2), (2, 2))], 32)]
+    for result in results:
+        for line in (result.formula, *result.steps):
+            assert english_words(to_zh(line)) == [], line
+
+
+def test_en_explanations_keep_the_calculator_lines():
+    """The en side is untouched: no Chinese, and the calculator's own formula and step lines, verbatim."""
+    from calculators.conv import conv_size, pool_size
+
+    for name in NAMES:
+        for seed in range(50):
+            assert not CJK.search(GENERATORS[name].generate(seed).explanation.en), (name, seed)
+    for seed, q, c in questions("conv-output"):
+        result = conv_size(c["n"], c["k"], c["s"], c["p"], c["d"])
+        lines = q.explanation.en.splitlines()
+        assert f"Formula: {result.formula}" in lines and list(result.steps) == [
+            line for line in lines if line in result.steps], q.id
+    ceil_seen = False
+    for seed, q, c in questions("pool-output"):
+        result = pool_size(c["n"], c["k"], c["stride"], c["p"], c["d"], ceil_mode=c["ceil"], avg=c["op"] == "avg")
+        lines = q.explanation.en.splitlines()
+        assert f"Formula: {result.formula}" in lines and all(step in lines for step in result.steps), q.id
+        ceil_seen |= c["ceil"]
+    assert ceil_seen  # the ceil_mode wording ("last window ...") was among them
 
 
 # --------------------------------------------------------------------------- answers re-checked with torch

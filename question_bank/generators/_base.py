@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from question_bank.generators.zh_steps import to_zh
 from question_bank.model import Bilingual, Question
 
 ID_PREFIX = "gen."
@@ -117,10 +118,10 @@ def derivation(zh_intro: str, en_intro: str, formula: str, steps: Sequence[str],
                zh_tail: Sequence[str] = (), en_tail: Sequence[str] = ()) -> Bilingual:
     """The explanation: an intro sentence, the calculator's formula and its substituted steps, then tips.
 
-    The formula and steps are the calculator's own lines (math shared by both languages)."""
-    body = [*steps]
-    zh = [zh_intro, f"公式:{formula}", *body, *zh_tail]
-    en = [en_intro, f"Formula: {formula}", *body, *en_tail]
+    The formula and steps are the calculator's own lines, in English: the en side shows them verbatim, the zh
+    side with their English phrases put into Chinese by `zh_steps.to_zh` (the math itself is shared)."""
+    zh = [zh_intro, f"公式:{to_zh(formula)}", *map(to_zh, steps), *zh_tail]
+    en = [en_intro, f"Formula: {formula}", *steps, *en_tail]
     return Bilingual("\n".join(x for x in zh if x), "\n".join(x for x in en if x))
 
 
