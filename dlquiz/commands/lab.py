@@ -32,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="auto picks CUDA, then Apple MPS, then the CPU (default: auto)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0; runs on the CPU are deterministic)")
     p.add_argument("--steps", type=int, help="training steps (default: the experiment's own)")
+    p.add_argument("--engine", choices=("auto", "stacked", "loop"), default="auto",
+                   help="stacked: variants sharing an architecture train as one batched network; loop: one "
+                   "after another (default auto: stacked)")
     p.add_argument("--lang", choices=("zh", "en"), help="language of the summary (default: from $LANG, else en)")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
@@ -60,7 +63,8 @@ def handle_lab(args) -> Output:
 
     from dlquiz.lab.experiments import ExperimentConfig, run_experiment  # imports torch
 
-    config = ExperimentConfig(args.name, seed=args.seed, steps=args.steps, device=args.device, knobs=knobs)
+    config = ExperimentConfig(args.name, seed=args.seed, steps=args.steps, device=args.device, knobs=knobs,
+                              engine=args.engine)
     config.validate()
     total = args.steps or EXPERIMENTS[args.name].default_steps
     bar = None if args.quiet else ProgressBar(args.name, total, sys.stderr)
@@ -167,7 +171,7 @@ def summary_text(result: dict, lang: str) -> str:
     info = EXPERIMENTS[name]
     state = "" if result.get("completed", True) else " (stopped early)"
     lines = [f"{name} — {info.title[lang]}",
-             f"device {result['device']}, seed {result['seed']}, {result['steps']} steps, "
+             f"device {result['device']} ({result['engine']}), seed {result['seed']}, {result['steps']} steps, "
              f"{result['seconds']:.1f} s{state}", ""]
     cols = _columns(name)
     rows = [[vname] + [cell(v) for _, cell in cols] for vname, v in result["variants"].items()]

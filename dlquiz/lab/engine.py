@@ -14,11 +14,10 @@ lazily: each step's loss is kept as a device tensor and checked at the next repo
 first non-finite step exactly (on a GPU a per-step `isfinite` check would stall the pipeline every
 step). A diverged variant is reported once ("diverged at step N") and dropped; the others go on.
 
-Not done (GPU): variants still run one after another, each with its own small kernels. On CUDA the
-variants that share an architecture (exploding, init, optimizers, the BN/plain pairs) could run as one
-batched forward/backward with `torch.func.stack_module_state` + `vmap(functional_call)`, but that needs
-a functional optimiser per variant (different lrs, clipping, Adam vs SGD) and per-variant early
-stopping/divergence masks. Not worth it at these sizes on a CPU; untested because no GPU was available.
+This loop trains variants one after another with their own nn.Modules and torch.optim optimisers;
+it is the reference. `dlquiz/lab/stacked.py` trains the same variants as stacked networks (one
+batched forward/backward per architecture), matches this loop to rounding in float64, and is what
+experiments use by default (`engine="auto"`).
 """
 from __future__ import annotations
 
@@ -186,7 +185,7 @@ def _report(v: Variant, step: int, norms: torch.Tensor, x_eval, n_fit, y_fit, y_
     v._pending = []
     bad = (~torch.isfinite(losses)).nonzero()
     if len(bad):
-        _diverge(v, first_step + int(bad[0, 0]), on_event)
+        diverge(v, first_step + int(bad[0, 0]), on_event)
         return
     model = v.model
     model.eval()
@@ -195,13 +194,20 @@ def _report(v: Variant, step: int, norms: torch.Tensor, x_eval, n_fit, y_fit, y_
         fit, val = out[:n_fit], out[n_fit:]
         scalars = torch.stack([loss_fn(fit, y_fit), loss_fn(val, y_val),
                                (fit.argmax(1) == y_fit).float().mean(), (val.argmax(1) == y_val).float().mean()])
-        values = torch.cat([scalars, norms.float()]).tolist()  # the only host sync of a report
+        values = torch.cat([scalars, norms.to(scalars.dtype)]).tolist()  # the only host sync of a report
     model.train()
+    record_report(v, step, values, on_event, track_activations)
+
+
+def record_report(v: Variant, step: int, values: list[float], on_event, track_activations) -> None:
+    """Host-side bookkeeping of one report: values = [train_loss, val_loss, train_acc, val_acc,
+    *per-layer gradient norms]. Shared by the per-variant loop and the stacked engine."""
     train_loss, val_loss, train_acc, val_acc = values[:4]
     grad_norms = values[4:]
     if not all(_finite(x) for x in values):
-        _diverge(v, step, on_event)
+        diverge(v, step, on_event)
         return
+    model = v.model
     v.grad_norms = grad_norms
     if step == 0:
         v.grad_norms_init = grad_norms
@@ -228,7 +234,7 @@ def _report(v: Variant, step: int, norms: torch.Tensor, x_eval, n_fit, y_fit, y_
         on_event(StepEvent(step, v.name, metrics, grad_norms, extra=extra))
 
 
-def _diverge(v: Variant, step: int, on_event) -> None:
+def diverge(v: Variant, step: int, on_event) -> None:
     v.diverged_at = step
     if on_event:
         on_event(StepEvent(step, v.name, {"step": step}, v.grad_norms, diverged=True))

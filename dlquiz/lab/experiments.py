@@ -22,7 +22,9 @@ from dlquiz.lab import data as datasets
 from dlquiz.lab.catalog import EXPERIMENTS
 from dlquiz.lab.engine import RunConfig, StepEvent, Timer, Variant, pick_device, train_variants, variant_summary
 from dlquiz.lab.models import ACTIVATIONS, INITS, MLP
+from dlquiz.lab.stacked import stack_problem, train_stacked
 
+ENGINES = ("auto", "stacked", "loop")
 KNOBS = ("depth", "activation", "init", "lr", "dropout", "batchnorm")
 CPU_THREADS = 1  # measured: 1 thread beats 2 for these sizes, and leaves a core to the UI
 
@@ -38,10 +40,15 @@ class ExperimentConfig:
     # alongside for comparison.
     knobs: dict = field(default_factory=dict)
     threads: int | None = None  # CPU threads for torch during the run (None: CPU_THREADS)
+    # "stacked": variants that share an architecture train as one batched network (dlquiz/lab/stacked.py);
+    # "loop": one variant after another; "auto": stacked when every variant can be (the lab's MLPs always can).
+    engine: str = "auto"
 
     def validate(self) -> None:
         if self.name not in EXPERIMENTS:
             raise InputError(f"unknown experiment {self.name!r}; allowed: {', '.join(EXPERIMENTS)}")
+        if self.engine not in ENGINES:
+            raise InputError(f"unknown engine {self.engine!r}; allowed: {', '.join(ENGINES)}")
         if self.steps is not None and not (isinstance(self.steps, int) and 1 <= self.steps <= 100_000):
             raise InputError(f"steps must be a whole number from 1 to 100000, got {self.steps}")
         if not isinstance(self.seed, int) or isinstance(self.seed, bool) or not 0 <= self.seed < 2**63:
@@ -315,7 +322,9 @@ def run_experiment(cfg: ExperimentConfig, on_event: Callable[[StepEvent], None] 
                 tracker = activation_stats(probe)
             elif cfg.name == "init":
                 tracker = activation_stats(probe, saturation=True, symmetry=True)
-            completed = train_variants(variants, data, run_cfg, device, on_event, should_stop, tracker)
+            engine = _choose_engine(cfg.engine, variants)
+            train = train_stacked if engine == "stacked" else train_variants
+            completed = train(variants, data, run_cfg, device, on_event, should_stop, tracker)
             extras = _bn_train_vs_eval(variants, data, device) if cfg.name == "batchnorm" and completed else {}
     finally:
         torch.set_num_threads(saved_threads)
@@ -326,6 +335,7 @@ def run_experiment(cfg: ExperimentConfig, on_event: Callable[[StepEvent], None] 
     result = {
         "experiment": cfg.name,
         "device": str(device),
+        "engine": engine,
         "seed": cfg.seed,
         "steps": run_cfg.steps,
         "seconds": round(timer.seconds, 3),
@@ -338,6 +348,17 @@ def run_experiment(cfg: ExperimentConfig, on_event: Callable[[StepEvent], None] 
     result["summary"] = {lang: (joined[lang] + "\n\n" if result["findings"][lang] else "")
                          + EXPERIMENTS[cfg.name].explanation[lang] for lang in ("en", "zh")}
     return _json_safe(result)
+
+
+def _choose_engine(asked: str, variants: list[Variant]) -> str:
+    if asked == "loop":
+        return "loop"
+    problem = stack_problem(variants)
+    if problem is None:
+        return "stacked"
+    if asked == "stacked":
+        raise InputError(f"--engine stacked: {problem}")
+    return "loop"
 
 
 def _bn_train_vs_eval(variants, data, device) -> dict:
