@@ -13,8 +13,13 @@
    loop overhead), lab / bare (everything watching costs). The four run back to back in each of R
    rounds; the ratio printed is the median over rounds of the per-round ratio (wall and process CPU
    time), which damps the noise of a shared machine; the load average is printed with the results.
-2. Wall time of every experiment at its default settings on the CPU (one torch thread, as the lab uses),
-   with the cost per variant-step.
+2. Wall time of every experiment at its default settings (one torch thread on the CPU, as the lab
+   uses), with the cost per variant-step.
+3. Engines. Every experiment with the one-by-one loop and with the stacked engine (alternating, median
+   of R rounds), and the scaling that stacking is for: the `init` experiment's 5 same-architecture
+   variants against one of them alone, with each engine ("5 variants cost N× one").
+
+    --device cuda runs 2 and 3 on the GPU (the overhead part always runs on the CPU).
 """
 from __future__ import annotations
 
@@ -131,10 +136,10 @@ def bench_overhead(steps: int, repeats: int) -> dict:
     return ratios
 
 
-def bench_experiments() -> None:
-    print(f"experiments (defaults, device cpu, {load()}):")
+def bench_experiments(device: str) -> None:
+    print(f"experiments (defaults, device {device}, {load()}):")
     for name in BUILDERS:
-        cfg = ExperimentConfig(name, device="cpu")
+        cfg = ExperimentConfig(name, device=device)
         cpu0, wall0 = time.process_time(), time.perf_counter()
         result = run_experiment(cfg)
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
@@ -146,16 +151,59 @@ def bench_experiments() -> None:
     print(f"  ({load()})")
 
 
+def _timed(fn) -> float:
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    fn()
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+    return time.perf_counter() - start
+
+
+def bench_engines(device: str, repeats: int) -> None:
+    from dlquiz.lab.stacked import train_stacked
+
+    print(f"engines: loop (one variant after another) vs stacked (one network per architecture), device {device}, "
+          f"median of {repeats} alternating rounds ({load()}):")
+    print(f"  {'experiment':12} {'loop':>8} {'stacked':>8}  stacked/loop")
+    for name in BUILDERS:
+        times = {"loop": [], "stacked": []}
+        for _ in range(repeats):
+            for engine in times:
+                cfg = ExperimentConfig(name, device=device, engine=engine)
+                times[engine].append(_timed(lambda: run_experiment(cfg)))
+        loop, stacked = (statistics.median(times[e]) for e in ("loop", "stacked"))
+        print(f"  {name:12} {loop:7.2f}s {stacked:7.2f}s  {stacked / loop:6.2f}x")
+    dev = torch.device(device)
+    cfg = ExperimentConfig("init", device=device)
+    print("  scaling: the init experiment's 5 variants (one architecture) vs its 'xavier init' variant alone")
+    for engine, train in (("loop", train_variants), ("stacked", train_stacked)):
+        all_t, one_t = [], []
+        for _ in range(repeats):
+            variants, data, run_cfg = BUILDERS["init"](cfg)
+            all_t.append(_timed(lambda: train(variants, data, run_cfg, dev)))
+            variants, data, run_cfg = BUILDERS["init"](cfg)
+            one_t.append(_timed(lambda: train([variants[3]], data, run_cfg, dev)))
+        a, o = statistics.median(all_t), statistics.median(one_t)
+        print(f"    {engine:8} 5 variants {a:6.2f} s, 1 variant {o:6.2f} s: 5 variants cost {a / o:.2f}x one")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--skip-experiments", action="store_true")
+    parser.add_argument("--skip-overhead", action="store_true")
+    parser.add_argument("--device", default="cpu", help="cpu (default) or cuda, for parts 2 and 3")
+    parser.add_argument("--engine-repeats", type=int, default=3)
     args = parser.parse_args()
     torch.set_num_threads(1)
-    bench_overhead(args.steps, args.repeats)
+    if not args.skip_overhead:
+        bench_overhead(args.steps, args.repeats)
     if not args.skip_experiments:
-        bench_experiments()
+        bench_experiments(args.device)
+    bench_engines(args.device, args.engine_repeats)
 
 
 if __name__ == "__main__":

@@ -136,8 +136,11 @@ def test_variants_of_different_sizes_train_in_separate_stacks():
         assert len(v.grad_norms) == int(v.name[1])
 
 
-def test_run_experiment_reports_its_engine():
+def test_run_experiment_reports_its_engine_and_auto_stacks_only_shared_architectures():
     stacked = run_experiment(ExperimentConfig("optimizers", steps=5, device="cpu"))
     looped = run_experiment(ExperimentConfig("optimizers", steps=5, device="cpu", engine="loop"))
     assert stacked["engine"] == "stacked" and looped["engine"] == "loop"
     assert stacked["variants"].keys() == looped["variants"].keys()
+    # vanishing's five variants are five architectures: nothing to share, so auto keeps the loop
+    assert run_experiment(ExperimentConfig("vanishing", steps=2, device="cpu"))["engine"] == "loop"
+    assert run_experiment(ExperimentConfig("vanishing", steps=2, device="cpu", engine="stacked"))["engine"] == "stacked"
