@@ -138,6 +138,7 @@ def bench_overhead(steps: int, repeats: int) -> dict:
 
 def bench_experiments(device: str) -> None:
     print(f"experiments (defaults, device {device}, {load()}):")
+    run_experiment(ExperimentConfig("vanishing", steps=5, device=device))  # warm-up: first-call costs, data load
     for name in BUILDERS:
         cfg = ExperimentConfig(name, device=device)
         cpu0, wall0 = time.process_time(), time.perf_counter()
@@ -146,7 +147,7 @@ def bench_experiments(device: str) -> None:
         n_var = len(result["variants"])
         variant_steps = sum(min(result["steps"], v.get("early_stop_step") or v.get("diverged_at") or result["steps"])
                             for v in result["variants"].values())
-        print(f"  {name:12} {wall:6.2f} s wall  {cpu:6.2f} s cpu  {n_var} variants × {result['steps']} steps"
+        print(f"  {name:12} {wall:6.2f} s wall  {cpu:6.2f} s cpu  {result['engine']:7} {n_var} variants × {result['steps']} steps"
               f"  {wall / max(variant_steps, 1) * 1e3:5.2f} ms per variant-step")
     print(f"  ({load()})")
 
@@ -203,7 +204,8 @@ def main() -> None:
         bench_overhead(args.steps, args.repeats)
     if not args.skip_experiments:
         bench_experiments(args.device)
-    bench_engines(args.device, args.engine_repeats)
+    if args.engine_repeats > 0:
+        bench_engines(args.device, args.engine_repeats)
 
 
 if __name__ == "__main__":
