@@ -152,7 +152,8 @@ def bench_experiments(device: str) -> None:
     print(f"  ({load()})")
 
 
-def _timed(fn) -> float:
+def _wall_synced(fn) -> float:
+    """Wall seconds of fn(), waiting for queued GPU work on both sides."""
     if torch.cuda.is_available():
         torch.cuda.synchronize()
     start = time.perf_counter()
@@ -173,7 +174,7 @@ def bench_engines(device: str, repeats: int) -> None:
         for _ in range(repeats):
             for engine in times:
                 cfg = ExperimentConfig(name, device=device, engine=engine)
-                times[engine].append(_timed(lambda: run_experiment(cfg)))
+                times[engine].append(_wall_synced(lambda: run_experiment(cfg)))
         loop, stacked = (statistics.median(times[e]) for e in ("loop", "stacked"))
         print(f"  {name:12} {loop:7.2f}s {stacked:7.2f}s  {stacked / loop:6.2f}x")
     dev = torch.device(device)
@@ -183,9 +184,9 @@ def bench_engines(device: str, repeats: int) -> None:
         all_t, one_t = [], []
         for _ in range(repeats):
             variants, data, run_cfg = BUILDERS["init"](cfg)
-            all_t.append(_timed(lambda: train(variants, data, run_cfg, dev)))
+            all_t.append(_wall_synced(lambda: train(variants, data, run_cfg, dev)))
             variants, data, run_cfg = BUILDERS["init"](cfg)
-            one_t.append(_timed(lambda: train([variants[3]], data, run_cfg, dev)))
+            one_t.append(_wall_synced(lambda: train([variants[3]], data, run_cfg, dev)))
         a, o = statistics.median(all_t), statistics.median(one_t)
         print(f"    {engine:8} 5 variants {a:6.2f} s, 1 variant {o:6.2f} s: 5 variants cost {a / o:.2f}x one")
 

@@ -22,12 +22,7 @@ CPU = torch.device("cpu")
 RANDOM_DRAWS = ("dropout", "augmentation")  # variants whose random numbers differ between engines
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    saved = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(saved)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def build(name: str, steps: int, dtype=torch.float64, report_every: int = 1):

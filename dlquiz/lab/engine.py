@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 import torch
 from torch import nn
@@ -123,62 +123,88 @@ def _finite(x: float) -> bool:
     return not (math.isnan(x) or math.isinf(x))
 
 
+@dataclass
+class EvalSet:
+    """What every report evaluates: a fixed training subset and the validation set, in one tensor."""
+
+    x: torch.Tensor
+    n_fit: int
+    y_fit: torch.Tensor
+    y_val: torch.Tensor
+
+
+@dataclass
+class Batch:
+    step: int
+    x: torch.Tensor
+    y: torch.Tensor
+    last: bool  # the final iteration: measure only, no update
+    report: bool
+
+
+def prepare(data, config: RunConfig, device: torch.device) -> tuple[EvalSet, Iterator[Batch]]:
+    """Move the data to the device; return the evaluation set and the mini-batch schedule (seeded
+    reshuffles, steps + 1 batches). Both training engines use this, so they see the same batches."""
+    x_tr, y_tr, x_val, y_val = (torch.as_tensor(a).to(device) for a in data)
+    n_fit = min(config.eval_train, len(x_tr))
+    eval_set = EvalSet(torch.cat([x_tr[:n_fit], x_val[:config.eval_val]]), n_fit, y_tr[:n_fit],
+                       y_val[:config.eval_val])
+
+    def batches() -> Iterator[Batch]:
+        gen = torch.Generator(device="cpu").manual_seed(config.seed)
+        n = len(x_tr)
+        size = min(config.batch_size, n)
+        order, cursor = torch.randperm(n, generator=gen).to(device), 0
+        for step in range(config.steps + 1):
+            if cursor + size > n:
+                order, cursor = torch.randperm(n, generator=gen).to(device), 0
+            idx = order[cursor:cursor + size]
+            cursor += size
+            last = step == config.steps
+            yield Batch(step, x_tr[idx], y_tr[idx], last,
+                        last or step % config.report_every == 0 or step < config.dense_steps)
+
+    return eval_set, batches()
+
+
 def train_variants(variants: list[Variant], data, config: RunConfig, device: torch.device,
                    on_event: Callable[[StepEvent], None] | None = None,
                    should_stop: Callable[[], bool] | None = None,
                    track_activations: Callable[[Variant], dict] | None = None) -> bool:
     """Train every variant for config.steps mini-batch steps. Returns False if `should_stop` said so
     (it is asked once per step, so a stop takes effect within one step)."""
-    x_tr, y_tr, x_val, y_val = (torch.as_tensor(a).to(device) for a in data)
-    # one evaluation forward per report: a fixed training subset and the validation set, concatenated
-    n_fit = min(config.eval_train, len(x_tr))
-    x_eval = torch.cat([x_tr[:n_fit], x_val[:config.eval_val]])
-    y_fit, y_v = y_tr[:n_fit], y_val[:config.eval_val]
+    eval_set, batches = prepare(data, config, device)
     loss_fn = nn.CrossEntropyLoss()
-    gen = torch.Generator(device="cpu").manual_seed(config.seed)
-    n = len(x_tr)
-    batch = min(config.batch_size, n)
     for v in variants:
         v.model.to(device).train()
         v._layers = weight_layers(v.model)
         v._pending = []
     live = [v for v in variants if v.live]
-    order = torch.randperm(n, generator=gen).to(device)
-    cursor = 0
-    for step in range(config.steps + 1):
+    for b in batches:
         if should_stop is not None and should_stop():
             return False
-        if cursor + batch > n:
-            order, cursor = torch.randperm(n, generator=gen).to(device), 0
-        idx = order[cursor:cursor + batch]
-        cursor += batch
-        xb, yb = x_tr[idx], y_tr[idx]
-        last = step == config.steps
-        report = last or step % config.report_every == 0 or step < config.dense_steps
         for v in live:
-            x_in = v.augment(xb) if v.augment is not None else xb
+            x_in = v.augment(b.x) if v.augment is not None else b.x
             v.optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(v.model(x_in), yb)
+            loss = loss_fn(v.model(x_in), b.y)
             loss.backward()
             v._pending.append(loss.detach())
-            if report:
-                _report(v, step, _grad_norm_tensor(v._layers), x_eval, n_fit, y_fit, y_v, loss_fn, on_event,
-                        track_activations)
+            if b.report:
+                _report(v, b.step, _grad_norm_tensor(v._layers), eval_set, loss_fn, on_event, track_activations)
                 if not v.live:
                     continue
-            if not last:
+            if not b.last:
                 if v.clip_grad is not None:
                     nn.utils.clip_grad_norm_(v.model.parameters(), v.clip_grad)
                 v.optimizer.step()
-        if report:
+        if b.report:
             live = [v for v in live if v.live]
             if not live:
                 break
     return True
 
 
-def _report(v: Variant, step: int, norms: torch.Tensor, x_eval, n_fit, y_fit, y_val, loss_fn, on_event,
-            track_activations) -> None:
+def _report(v: Variant, step: int, norms: torch.Tensor, ev: EvalSet, loss_fn, on_event, track_activations) -> None:
     # Divergence: the first non-finite batch loss since the last report.
     losses = torch.stack(v._pending)
     first_step = step - len(v._pending) + 1
@@ -190,10 +216,10 @@ def _report(v: Variant, step: int, norms: torch.Tensor, x_eval, n_fit, y_fit, y_
     model = v.model
     model.eval()
     with torch.no_grad():
-        out = model(x_eval)
-        fit, val = out[:n_fit], out[n_fit:]
-        scalars = torch.stack([loss_fn(fit, y_fit), loss_fn(val, y_val),
-                               (fit.argmax(1) == y_fit).float().mean(), (val.argmax(1) == y_val).float().mean()])
+        out = model(ev.x)
+        fit, val = out[:ev.n_fit], out[ev.n_fit:]
+        scalars = torch.stack([loss_fn(fit, ev.y_fit), loss_fn(val, ev.y_val), (fit.argmax(1) == ev.y_fit).float().mean(),
+                               (val.argmax(1) == ev.y_val).float().mean()])
         values = torch.cat([scalars, norms.to(scalars.dtype)]).tolist()  # the only host sync of a report
     model.train()
     record_report(v, step, values, on_event, track_activations)

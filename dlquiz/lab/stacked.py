@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dlquiz.lab.engine import RunConfig, StepEvent, Variant, diverge, record_report, weight_layers
+from dlquiz.lab.engine import EvalSet, RunConfig, StepEvent, Variant, diverge, prepare, record_report, weight_layers
 from dlquiz.lab.models import ACTIVATIONS, MLP
 
 ACTIVATION_FNS = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}
@@ -353,58 +353,43 @@ def train_stacked(variants: list[Variant], data, config: RunConfig, device: torc
                   track_activations: Callable[[Variant], dict] | None = None) -> bool:
     """Same contract, events and results as `engine.train_variants`; variants that share an
     architecture train as one stacked network."""
-    x_tr, y_tr, x_val, y_val = (torch.as_tensor(a).to(device) for a in data)
-    n_fit = min(config.eval_train, len(x_tr))
-    x_eval = torch.cat([x_tr[:n_fit], x_val[:config.eval_val]])
-    y_fit, y_v = y_tr[:n_fit], y_val[:config.eval_val]
-    gen = torch.Generator(device="cpu").manual_seed(config.seed)
-    n, batch = len(x_tr), min(config.batch_size, len(x_tr))
+    eval_set, batches = prepare(data, config, device)
     by_architecture: dict[tuple, list[Variant]] = {}
     for v in variants:
         v.model.to(device).train()
         by_architecture.setdefault(architecture(v.model), []).append(v)
     groups = [StackedGroup(vs, device) for vs in by_architecture.values()]
     pending: dict[int, list[torch.Tensor]] = {id(g): [] for g in groups}  # per-step losses since the last report
-    order = torch.randperm(n, generator=gen).to(device)
-    cursor = 0
-    for step in range(config.steps + 1):
+    for b in batches:
         if should_stop is not None and should_stop():
             return False
-        if cursor + batch > n:
-            order, cursor = torch.randperm(n, generator=gen).to(device), 0
-        idx = order[cursor:cursor + batch]
-        cursor += batch
-        xb, yb = x_tr[idx], y_tr[idx]
-        last = step == config.steps
-        report = last or step % config.report_every == 0 or step < config.dense_steps
-        losses = [g.loss(xb, yb) for g in groups]
+        losses = [g.loss(b.x, b.y) for g in groups]
         torch.stack([l.sum() for l in losses]).sum().backward()  # slices are independent: each gets its own gradient
         for g, l in zip(groups, losses):
             pending[id(g)].append(l.detach())
-        if report:
+        if b.report:
             for g in groups:
-                _report_group(g, step, pending[id(g)], x_eval, n_fit, y_fit, y_v, on_event, track_activations)
+                _report_group(g, b.step, pending[id(g)], eval_set, on_event, track_activations)
                 pending[id(g)] = []
             groups = [g for g in groups if g.variants]
             if not groups:
                 break
-        if not last:
+        if not b.last:
             for g in groups:
                 g.step()
     return True
 
 
-def _report_group(group: StackedGroup, step, pending, x_eval, n_fit, y_fit, y_val, on_event,
-                  track_activations) -> None:
+def _report_group(group: StackedGroup, step, pending, ev: EvalSet, on_event, track_activations) -> None:
     net = group.net
     with torch.no_grad():
         bad = ~torch.isfinite(torch.stack(pending))  # [steps since the last report, V]
-        first_bad = torch.where(bad.any(0), bad.to(x_eval.dtype).argmax(0), torch.full_like(bad[0], -1, dtype=x_eval.dtype))
-        out = net.forward(x_eval, train=False)
-        fit, val = out[:, :n_fit], out[:, n_fit:]
-        scalars = torch.stack([_per_variant_loss(fit, y_fit), _per_variant_loss(val, y_val),
-                               (fit.argmax(2) == y_fit).to(out.dtype).mean(1),
-                               (val.argmax(2) == y_val).to(out.dtype).mean(1)], 1)
+        out = net.forward(ev.x, train=False)
+        first_bad = torch.where(bad.any(0), bad.to(out.dtype).argmax(0), torch.full_like(bad[0], -1, dtype=out.dtype))
+        fit, val = out[:, :ev.n_fit], out[:, ev.n_fit:]
+        scalars = torch.stack([_per_variant_loss(fit, ev.y_fit), _per_variant_loss(val, ev.y_val),
+                               (fit.argmax(2) == ev.y_fit).to(out.dtype).mean(1),
+                               (val.argmax(2) == ev.y_val).to(out.dtype).mean(1)], 1)
         rows = torch.cat([scalars, net.grad_norms().to(out.dtype), first_bad.unsqueeze(1)], 1).tolist()  # one sync
     first_step = step - len(pending) + 1
     for v, row in zip(group.variants, rows):
