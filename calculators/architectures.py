@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
+from calculators.preset_catalog import PRESET_DESCRIPTIONS  # noqa: F401 (re-exported)
 from calculators.conv import conv_out, pool_out
 from calculators.errors import InputError
 from calculators.layers import (Activation, AdaptiveAvgPool, BatchNorm, Conv, Dropout, Flatten, Layer, Linear, Pool,
@@ -204,19 +205,6 @@ def resnet(name: str, block: str, counts: tuple[int, ...], classes: int = 1000) 
         "conv (the paper's v1 puts it on the first 1×1); a 1×1 conv + BN shortcut where the shape changes",))
 
 
-PRESET_DESCRIPTIONS = {
-    "lenet5": "LeNet-5 (LeCun 1998), dense C3, tanh, average pooling; 1×32×32 input",
-    "alexnet": "AlexNet as in torchvision (64/192/384/256/256, conv1 p=2, adaptive 6×6 pool)",
-    "alexnet_seed": "AlexNet as in the study notes: 224 input, no conv1 padding, paper channels 96/256/384/384/256",
-    "zf5": "ZF-5 conv backbone from the study notes (7×7/2 conv1, padded pools)",
-    "vgg16": "VGG-16 (configuration D) as in torchvision",
-    "vgg19": "VGG-19 (configuration E) as in torchvision",
-    "resnet18": "ResNet-18 (basic blocks 2-2-2-2) as in torchvision",
-    "resnet34": "ResNet-34 (basic blocks 3-4-6-3) as in torchvision",
-    "resnet50": "ResNet-50 (bottlenecks 3-4-6-3) as in torchvision",
-    "resnet101": "ResNet-101 (bottlenecks 3-4-23-3) as in torchvision",
-    "resnet152": "ResNet-152 (bottlenecks 3-8-36-3) as in torchvision",
-}
 
 _FACTORIES: dict[str, Callable[[], Preset]] = {
     "lenet5": _lenet5, "alexnet": _alexnet, "alexnet_seed": _alexnet_seed, "zf5": _zf5,

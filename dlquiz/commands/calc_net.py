@@ -3,11 +3,14 @@ or a layer spec. Pure calculators only: no torch, sympy or textual is imported h
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from calculators.architectures import PRESET_DESCRIPTIONS, get_preset
 from calculators.errors import InputError
-from calculators.layers import Layer, Pair, fmt_pair, parse_layers
+from calculators.preset_catalog import PRESET_DESCRIPTIONS
 from dlquiz.commands import Output
+
+if TYPE_CHECKING:
+    from calculators.layers import Layer, Pair
 
 SPEC_HELP = ("layer spec, e.g. \"conv(k=11,s=4,p=2,c=64); relu; pool(k=3,s=2); conv(k=5,p=2,c=192); bn; fc(4096)\". "
              "Layers: conv dwconv deconv pool/maxpool avgpool adaptiveavgpool(o=) gap bn relu gelu sigmoid tanh ... "
@@ -58,6 +61,9 @@ def _parse_size(text: str) -> Pair:
 
 def _resolve(args: argparse.Namespace):
     """(network name, layers, input size, input channels, rf end index or None, preset notes)."""
+    from calculators.architectures import get_preset
+    from calculators.layers import parse_layers
+
     if args.network and args.layers:
         raise InputError("give either a network name or --layers SPEC, not both")
     if not args.network and not args.layers:
@@ -76,6 +82,8 @@ def _resolve(args: argparse.Namespace):
 
 
 def _list_presets() -> Output:
+    from calculators.architectures import get_preset
+
     data = []
     for name in PRESET_DESCRIPTIONS:
         p = get_preset(name)
@@ -123,6 +131,7 @@ def _with_notes(text: list[str], result, show_steps: bool) -> str:
 def _rf(args: argparse.Namespace) -> Output:
     if args.list:
         return _list_presets()
+    from calculators.layers import fmt_pair
     from calculators.receptive_field import fmt_start, receptive_field_table
 
     name, layers, size, _, end, notes = _resolve(args)
