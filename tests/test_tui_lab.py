@@ -47,4 +47,13 @@ def test_lab_run_stop_and_rerun_with_relu(tmp_path):
             [(name, norms)] = screen.grad_norms.items()
             assert "relu/he" in name
             assert norms[0] > 1e-2 * norms[-1]
+            # F2: the whole screen, the finished run's findings included, switches to Chinese
+            await pilot.press("f2")
+            await pilot.pause()
+            status = str(screen.query_one("#lab-status").render())
+            assert status.startswith("完成") and "验证准确率" in status
+            assert str(screen.query_one("#lab-run").label) == "运行"
+            assert screen.query_one("#lab-steps", Input).placeholder == "步数"
+            assert screen.query_one("#lab-activation", Select).value == "relu"  # kept across the relabel
+            assert screen.query_one("#lab-experiment", Select).value == "vanishing"
     asyncio.run(run())

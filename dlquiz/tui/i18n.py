@@ -51,6 +51,25 @@ LABELS: dict[str, dict[str, str]] = {
     "accuracy": {"en": "Accuracy by topic", "zh": "各主题正确率"},
     "retention": {"en": "Retention", "zh": "记忆保持率"},
     "recovered": {"en": "Progress database was unreadable", "zh": "进度数据库无法读取"},
+    # lab screen
+    "lab_activation": {"en": "activation", "zh": "激活函数"},
+    "lab_init": {"en": "init", "zh": "初始化"},
+    "lab_numbers": {"en": "depth · learning rate · dropout · steps", "zh": "深度 · 学习率 · dropout · 步数"},
+    "lab_preset": {"en": "preset variants", "zh": "预设对比组"},
+    "lab_depth": {"en": "depth", "zh": "深度"},
+    "lab_lr": {"en": "lr", "zh": "学习率"},
+    "lab_dropout": {"en": "dropout", "zh": "dropout"},
+    "lab_steps": {"en": "steps", "zh": "步数"},
+    "run": {"en": "Run", "zh": "运行"},
+    "stop": {"en": "Stop", "zh": "停止"},
+    "lab_starting": {"en": "starting… (loading PyTorch)", "zh": "启动中…(正在加载 PyTorch)"},
+    "lab_stopping": {"en": "stopping…", "zh": "正在停止…"},
+    "lab_step": {"en": "step {step}", "zh": "第 {step} 步"},
+    "lab_diverged": {"en": "{variant} diverged at step {step}", "zh": "{variant} 在第 {step} 步发散"},
+    "lab_done": {"en": "done in {seconds} s on {device} ({engine} engine)",
+                 "zh": "完成,用时 {seconds} 秒,设备 {device}({engine} 引擎)"},
+    "lab_stopped": {"en": "stopped after {seconds} s on {device} ({engine} engine)",
+                    "zh": "已停止,用时 {seconds} 秒,设备 {device}({engine} 引擎)"},
 }
 
 

@@ -32,31 +32,31 @@ class LabScreen(Screen):
         self.history: dict[str, list[dict]] = {}
         self.grad_norms: dict[str, list[float]] = {}
         self.diverged: dict[str, int] = {}
+        self.last_result: dict | None = None
+        self.options_lang: str | None = None  # compose builds the Selects in the app's language
         self.worker = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="lab"):
             with VerticalScroll(id="lab-controls"):
-                yield Select([(f"{k} — {v.title['en']}", k) for k, v in EXPERIMENTS.items()],
-                             value="vanishing", allow_blank=False, id="lab-experiment")
-                yield Label("activation")
-                yield Select([("preset variants", PRESET), ("sigmoid", "sigmoid"), ("tanh", "tanh"), ("relu", "relu")],
-                             value=PRESET, allow_blank=False, id="lab-activation")
-                yield Label("init")
+                yield Select(self._experiment_options(), value="vanishing", allow_blank=False, id="lab-experiment")
+                yield Label(id="lab-activation-label")
+                yield Select(self._activation_options(), value=PRESET, allow_blank=False, id="lab-activation")
+                yield Label(id="lab-init-label")
                 yield Select([(x, x) for x in ("default", "naive", "zero", "small", "large", "xavier", "he")],
                              value="default", allow_blank=False, id="lab-init")
-                yield Label("depth · learning rate · dropout · steps")
+                yield Label(id="lab-numbers-label")
                 with Horizontal(classes="lab-row"):
-                    yield Input("", placeholder="depth", id="lab-depth", type="integer")
-                    yield Input("", placeholder="lr", id="lab-lr", type="number")
+                    yield Input("", id="lab-depth", type="integer")
+                    yield Input("", id="lab-lr", type="number")
                 with Horizontal(classes="lab-row"):
-                    yield Input("", placeholder="dropout", id="lab-dropout", type="number")
-                    yield Input("", placeholder="steps", id="lab-steps", type="integer")
+                    yield Input("", id="lab-dropout", type="number")
+                    yield Input("", id="lab-steps", type="integer")
                 yield Checkbox("BatchNorm", id="lab-bn")
                 with Horizontal(classes="lab-row"):
-                    yield Button("Run", id="lab-run", variant="success")
-                    yield Button("Stop", id="lab-stop", variant="error", disabled=True)
+                    yield Button(t("run", self.app.lang), id="lab-run", variant="success")
+                    yield Button(t("stop", self.app.lang), id="lab-stop", variant="error", disabled=True)
                 yield Static(id="lab-error", classes="error")
                 yield Static(id="lab-status")
                 yield Static(id="lab-explanation", classes="hint")
@@ -66,17 +66,45 @@ class LabScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.options_lang = self.app.lang
         self.refresh_language()
 
+    def _experiment_options(self) -> list[tuple[str, str]]:
+        return [(f"{k} — {v.title[self.app.lang]}", k) for k, v in EXPERIMENTS.items()]
+
+    def _activation_options(self) -> list[tuple[str, str]]:
+        return [(t("lab_preset", self.app.lang), PRESET), ("sigmoid", "sigmoid"), ("tanh", "tanh"), ("relu", "relu")]
+
     def refresh_language(self) -> None:
-        name = self.query_one("#lab-experiment", Select).value
-        info = EXPERIMENTS[name]
+        lang = self.app.lang
+        if self.options_lang != lang:  # the Selects were built in the other language
+            for select_id, options in (("#lab-experiment", self._experiment_options()),
+                                       ("#lab-activation", self._activation_options())):
+                select = self.query_one(select_id, Select)
+                value = select.value
+                with select.prevent(Select.Changed):
+                    select.set_options(options)
+                    select.value = value
+            self.options_lang = lang
+        for label_id, key in (("#lab-activation-label", "lab_activation"), ("#lab-init-label", "lab_init"),
+                              ("#lab-numbers-label", "lab_numbers")):
+            self.query_one(label_id, Label).update(t(key, lang))
+        for key in ("depth", "lr", "dropout", "steps"):
+            self.query_one(f"#lab-{key}", Input).placeholder = t(f"lab_{key}", lang)
+        self.query_one("#lab-run", Button).label = t("run", lang)
+        self.query_one("#lab-stop", Button).label = t("stop", lang)
+        self.show_explanation()
+        if self.last_result is not None:
+            self.show_result(self.last_result)
+
+    def show_explanation(self) -> None:
+        info = EXPERIMENTS[self.query_one("#lab-experiment", Select).value]
         lang = self.app.lang
         self.query_one("#lab-explanation", Static).update(f"{info.title[lang]}\n\n{info.explanation[lang]}")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "lab-experiment":
-            self.refresh_language()
+            self.show_explanation()
 
     # -- config from the form ----------------------------------------------------------------
     def read_config(self):
@@ -125,13 +153,14 @@ class LabScreen(Screen):
         self.diverged.clear()
         self.query_one("#lab-run", Button).disabled = True
         self.query_one("#lab-stop", Button).disabled = False
-        self.query_one("#lab-status", Static).update("starting… (loading PyTorch)")
+        self.last_result = None
+        self.query_one("#lab-status", Static).update(t("lab_starting", self.app.lang))
         self.worker = self.train(config)
 
     def action_stop(self) -> None:
         if self.worker is not None and self.worker.is_running:
             self.worker.cancel()
-            self.query_one("#lab-status", Static).update("stopping…")
+            self.query_one("#lab-status", Static).update(t("lab_stopping", self.app.lang))
 
     def action_leave(self) -> None:
         self.action_stop()
@@ -177,8 +206,9 @@ class LabScreen(Screen):
             if event.diverged:
                 self.diverged.setdefault(event.variant, event.step)
         step = max((h[-1]["step"] for h in self.history.values() if h), default=0)
-        extra = "".join(f"  · {v} diverged at step {s}" for v, s in self.diverged.items())
-        self.query_one("#lab-status", Static).update(f"step {step}{extra}")
+        lang = self.app.lang
+        extra = "".join("  · " + t("lab_diverged", lang).format(variant=v, step=s) for v, s in self.diverged.items())
+        self.query_one("#lab-status", Static).update(t("lab_step", lang).format(step=step) + extra)
         self.redraw()
 
     def on_lab_finished(self, message: LabFinished) -> None:
@@ -187,17 +217,17 @@ class LabScreen(Screen):
         if message.error:
             self.query_one("#lab-error", Static).update(Text(message.error, style="bold red"))
             return
-        r = message.result
-        state = "done" if r["completed"] else "stopped"
-        lines = [f"{state} in {r['seconds']} s on {r['device']}"]
-        for name, v in r["variants"].items():
-            final = v["final"]
-            if "diverged_at" in v:
-                lines.append(f"{name}: diverged at step {v['diverged_at']}")
-            elif "val_acc" in final:
-                lines.append(f"{name}: val acc {final['val_acc']:.2f}, loss {final['train_loss']:.3f}")
-        self.query_one("#lab-status", Static).update("\n".join(lines))
+        self.last_result = message.result
+        self.show_result(message.result)
         self.redraw()
+
+    def show_result(self, r: dict) -> None:
+        """The run's own data-driven findings (one line per variant), in the current language."""
+        lang = self.app.lang
+        head = t("lab_done" if r["completed"] else "lab_stopped", lang).format(
+            seconds=r["seconds"], device=r["device"], engine=r["engine"])
+        lines = [head, *(f"· {line}" for line in r["findings"][lang])]
+        self.query_one("#lab-status", Static).update("\n".join(lines))
 
     def redraw(self) -> None:
         loss_plot = self.query_one("#lab-loss", PlotextPlot)
