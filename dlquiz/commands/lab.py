@@ -82,7 +82,8 @@ def list_output() -> Output:
     width = max(len(name) for name in EXPERIMENTS)
     lines = [f"{e.name:{width}}  {e.title['en']} · {e.title['zh']}" for e in EXPERIMENTS.values()]
     lines.append("")
-    lines.append("run one: dlquiz lab NAME [--device auto|cpu|cuda] [--seed S] [--steps N] [--lang zh|en] [--json]")
+    lines.append("run one: dlquiz lab NAME [--device auto|cpu|cuda] [--engine auto|stacked|loop] [--seed S] [--steps N] "
+                 "[--lang zh|en] [--json]")
     return Output(data, "\n".join(lines))
 
 
