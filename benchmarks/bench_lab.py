@@ -98,8 +98,13 @@ def load() -> str:
 
 
 def _timed(fn) -> tuple[float, float]:
+    """(wall, process CPU) seconds of fn(), waiting for queued GPU work on both sides."""
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
     cpu, wall = time.process_time(), time.perf_counter()
     fn()
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
@@ -152,17 +157,6 @@ def bench_experiments(device: str) -> None:
     print(f"  ({load()})")
 
 
-def _wall_synced(fn) -> float:
-    """Wall seconds of fn(), waiting for queued GPU work on both sides."""
-    if torch.cuda.is_available():
-        torch.cuda.synchronize()
-    start = time.perf_counter()
-    fn()
-    if torch.cuda.is_available():
-        torch.cuda.synchronize()
-    return time.perf_counter() - start
-
-
 def bench_engines(device: str, repeats: int) -> None:
     from dlquiz.lab.stacked import train_stacked
 
@@ -174,7 +168,7 @@ def bench_engines(device: str, repeats: int) -> None:
         for _ in range(repeats):
             for engine in times:
                 cfg = ExperimentConfig(name, device=device, engine=engine)
-                times[engine].append(_wall_synced(lambda: run_experiment(cfg)))
+                times[engine].append(_timed(lambda: run_experiment(cfg))[0])
         loop, stacked = (statistics.median(times[e]) for e in ("loop", "stacked"))
         print(f"  {name:12} {loop:7.2f}s {stacked:7.2f}s  {stacked / loop:6.2f}x")
     dev = torch.device(device)
@@ -184,9 +178,9 @@ def bench_engines(device: str, repeats: int) -> None:
         all_t, one_t = [], []
         for _ in range(repeats):
             variants, data, run_cfg = BUILDERS["init"](cfg)
-            all_t.append(_wall_synced(lambda: train(variants, data, run_cfg, dev)))
+            all_t.append(_timed(lambda: train(variants, data, run_cfg, dev))[0])
             variants, data, run_cfg = BUILDERS["init"](cfg)
-            one_t.append(_wall_synced(lambda: train([variants[3]], data, run_cfg, dev)))
+            one_t.append(_timed(lambda: train([variants[3]], data, run_cfg, dev))[0])
         a, o = statistics.median(all_t), statistics.median(one_t)
         print(f"    {engine:8} 5 variants {a:6.2f} s, 1 variant {o:6.2f} s: 5 variants cost {a / o:.2f}x one")
 

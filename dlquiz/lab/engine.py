@@ -167,6 +167,21 @@ def prepare(data, config: RunConfig, device: torch.device) -> tuple[EvalSet, Ite
     return eval_set, batches()
 
 
+def per_variant_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy of every variant: logits [V, B, C], labels [B] → [V]."""
+    v, b, c = logits.shape
+    return nn.functional.cross_entropy(logits.reshape(v * b, c), y.repeat(v), reduction="none").view(v, b).mean(1)
+
+
+def eval_metrics(out: torch.Tensor, ev: EvalSet) -> torch.Tensor:
+    """[V, 4]: train loss, val loss, train accuracy, val accuracy, from eval-mode logits [V, N, C] of
+    `ev.x` (one variant: V = 1). One device tensor; the caller syncs it with everything else."""
+    fit, val = out[:, :ev.n_fit], out[:, ev.n_fit:]
+    return torch.stack([per_variant_loss(fit, ev.y_fit), per_variant_loss(val, ev.y_val),
+                        (fit.argmax(2) == ev.y_fit).to(out.dtype).mean(1),
+                        (val.argmax(2) == ev.y_val).to(out.dtype).mean(1)], 1)
+
+
 def train_variants(variants: list[Variant], data, config: RunConfig, device: torch.device,
                    on_event: Callable[[StepEvent], None] | None = None,
                    should_stop: Callable[[], bool] | None = None,
@@ -190,7 +205,7 @@ def train_variants(variants: list[Variant], data, config: RunConfig, device: tor
             loss.backward()
             v._pending.append(loss.detach())
             if b.report:
-                _report(v, b.step, _grad_norm_tensor(v._layers), eval_set, loss_fn, on_event, track_activations)
+                _report(v, b.step, _grad_norm_tensor(v._layers), eval_set, on_event, track_activations)
                 if not v.live:
                     continue
             if not b.last:
@@ -204,7 +219,7 @@ def train_variants(variants: list[Variant], data, config: RunConfig, device: tor
     return True
 
 
-def _report(v: Variant, step: int, norms: torch.Tensor, ev: EvalSet, loss_fn, on_event, track_activations) -> None:
+def _report(v: Variant, step: int, norms: torch.Tensor, ev: EvalSet, on_event, track_activations) -> None:
     # Divergence: the first non-finite batch loss since the last report.
     losses = torch.stack(v._pending)
     first_step = step - len(v._pending) + 1
@@ -216,10 +231,7 @@ def _report(v: Variant, step: int, norms: torch.Tensor, ev: EvalSet, loss_fn, on
     model = v.model
     model.eval()
     with torch.no_grad():
-        out = model(ev.x)
-        fit, val = out[:ev.n_fit], out[ev.n_fit:]
-        scalars = torch.stack([loss_fn(fit, ev.y_fit), loss_fn(val, ev.y_val), (fit.argmax(1) == ev.y_fit).float().mean(),
-                               (val.argmax(1) == ev.y_val).float().mean()])
+        scalars = eval_metrics(model(ev.x).unsqueeze(0), ev)[0]
         values = torch.cat([scalars, norms.to(scalars.dtype)]).tolist()  # the only host sync of a report
     model.train()
     record_report(v, step, values, on_event, track_activations)

@@ -30,7 +30,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dlquiz.lab.engine import EvalSet, RunConfig, StepEvent, Variant, diverge, prepare, record_report, weight_layers
+from dlquiz.lab.engine import (EvalSet, RunConfig, StepEvent, Variant, diverge, eval_metrics, per_variant_loss, prepare,
+                               record_report, weight_layers)
 from dlquiz.lab.models import ACTIVATIONS, MLP
 
 ACTIVATION_FNS = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}
@@ -306,7 +307,7 @@ class StackedGroup:
             xb = torch.stack([xb if v.augment is None else v.augment(xb) for v in self.variants])
         for p in self.net.params:
             p.grad = None
-        return _per_variant_loss(self.net.forward(xb, train=True), yb)
+        return per_variant_loss(self.net.forward(xb, train=True), yb)
 
     def step(self) -> None:
         with torch.no_grad():
@@ -338,12 +339,6 @@ class StackedGroup:
                 new_start = opt.stop
                 optimizers.append(opt)
         self.optimizers = optimizers
-
-
-def _per_variant_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Mean cross-entropy of every variant: logits [V, B, C], labels [B] → [V]."""
-    v, b, c = logits.shape
-    return F.cross_entropy(logits.reshape(v * b, c), y.repeat(v), reduction="none").view(v, b).mean(1)
 
 
 # -- the training loop ---------------------------------------------------------------------------
@@ -386,11 +381,7 @@ def _report_group(group: StackedGroup, step, pending, ev: EvalSet, on_event, tra
         bad = ~torch.isfinite(torch.stack(pending))  # [steps since the last report, V]
         out = net.forward(ev.x, train=False)
         first_bad = torch.where(bad.any(0), bad.to(out.dtype).argmax(0), torch.full_like(bad[0], -1, dtype=out.dtype))
-        fit, val = out[:, :ev.n_fit], out[:, ev.n_fit:]
-        scalars = torch.stack([_per_variant_loss(fit, ev.y_fit), _per_variant_loss(val, ev.y_val),
-                               (fit.argmax(2) == ev.y_fit).to(out.dtype).mean(1),
-                               (val.argmax(2) == ev.y_val).to(out.dtype).mean(1)], 1)
-        rows = torch.cat([scalars, net.grad_norms().to(out.dtype), first_bad.unsqueeze(1)], 1).tolist()  # one sync
+        rows = torch.cat([eval_metrics(out, ev), net.grad_norms().to(out.dtype), first_bad.unsqueeze(1)], 1).tolist()  # one sync
     first_step = step - len(pending) + 1
     for v, row in zip(group.variants, rows):
         if row[-1] >= 0:

@@ -48,7 +48,7 @@ class HomeScreen(Screen):
         yield Static(id="home-keys", classes="hint")
 
     def on_mount(self) -> None:
-        self._update_labels()  # stats come with ScreenResume, which also fires on the first push
+        self._update_labels()  # stats come with ScreenResume, which Textual also sends to the default screen
 
     def on_screen_resume(self) -> None:
         self.refresh_stats()

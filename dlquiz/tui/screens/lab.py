@@ -33,7 +33,6 @@ class LabScreen(Screen):
         self.grad_norms: dict[str, list[float]] = {}
         self.diverged: dict[str, int] = {}
         self.last_result: dict | None = None
-        self.options_lang: str | None = None  # compose builds the Selects in the app's language
         self.worker = None
 
     def compose(self) -> ComposeResult:
@@ -66,8 +65,7 @@ class LabScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.options_lang = self.app.lang
-        self.refresh_language()
+        self.relabel()  # compose built the Selects in the current language already
 
     def _experiment_options(self) -> list[tuple[str, str]]:
         return [(f"{k} — {v.title[self.app.lang]}", k) for k, v in EXPERIMENTS.items()]
@@ -76,16 +74,18 @@ class LabScreen(Screen):
         return [(t("lab_preset", self.app.lang), PRESET), ("sigmoid", "sigmoid"), ("tanh", "tanh"), ("relu", "relu")]
 
     def refresh_language(self) -> None:
+        """F2: rebuild the choices in the new language (keeping what is chosen), then relabel."""
+        for select_id, options in (("#lab-experiment", self._experiment_options()),
+                                   ("#lab-activation", self._activation_options())):
+            select = self.query_one(select_id, Select)
+            value = select.value
+            with select.prevent(Select.Changed):
+                select.set_options(options)
+                select.value = value
+        self.relabel()
+
+    def relabel(self) -> None:
         lang = self.app.lang
-        if self.options_lang != lang:  # the Selects were built in the other language
-            for select_id, options in (("#lab-experiment", self._experiment_options()),
-                                       ("#lab-activation", self._activation_options())):
-                select = self.query_one(select_id, Select)
-                value = select.value
-                with select.prevent(Select.Changed):
-                    select.set_options(options)
-                    select.value = value
-            self.options_lang = lang
         for label_id, key in (("#lab-activation-label", "lab_activation"), ("#lab-init-label", "lab_init"),
                               ("#lab-numbers-label", "lab_numbers")):
             self.query_one(label_id, Label).update(t(key, lang))
