@@ -2,10 +2,15 @@
 one-variant-at-a-time loop, which uses torch.optim and nn.Modules as they come.
 
 In float64 the two must agree to rounding: same losses, gradient norms, divergence and early-stopping
-steps, and the same final weights in every variant's own module. (In float32 some runs are chaotic,
-e.g. a large-init tanh net, where rounding differences grow ~100x per step; float64 keeps them
-below 1e-9 for the six steps compared here.) Dropout masks and augmentation noise are drawn in a different order, so those
-variants are checked for doing what they should, not for equality."""
+steps, and the same final weights in every variant's own module. "To rounding" depends on the run:
+most variants are well conditioned and agree to ~1e-15 at every step, but a chaotic one (the
+large-init tanh net) multiplies any rounding difference ~50x per step, and how the first rounding
+differs depends on the CPU's BLAS kernels (AVX-512 or not, ARM). So each variant's tolerance at each
+step is derived from its own measured growth: the loop is run a second time from initial weights
+nudged by 1e-12 (relative), and the engines may differ by no more than that nudge moved the run, and
+never by more than the strict base tolerance allows for a well-conditioned run. Dropout masks and
+augmentation noise are drawn in a different order, so those variants are checked for doing what they
+should, not for equality."""
 from __future__ import annotations
 
 import numpy as np
@@ -45,29 +50,76 @@ def both_engines(name: str, steps: int, **kw):
     return looped[0], stacked[0]
 
 
-def close(a: list[float], b: list[float], rtol: float = 1e-7) -> bool:
-    return np.allclose(a, b, rtol=rtol, atol=1e-12)
+NUDGE = 1e-12  # relative change of every initial weight for the sensitivity run
+BASE_RTOL = 1e-7  # what a well-conditioned run must meet at every step (it reaches ~1e-15)
+
+
+def relative_gap(a, b) -> float:
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a), 1e-12), initial=0.0))
+
+
+def nudged_loop(name: str, steps: int):
+    """The plain loop again, from initial weights scaled by (1 + NUDGE): how far rounding-sized
+    noise can move each variant's run, step by step."""
+    variants, data, run_cfg = build(name, steps)
+    with torch.no_grad():
+        for v in variants:
+            for p in v.model.parameters():
+                p.mul_(1 + NUDGE)
+    train_variants(variants, data, run_cfg, CPU)
+    return variants
+
+
+def allowed(gap_from_nudge: float) -> float:
+    # 1e-12 is ~4500 ulps, far more than the engines' own rounding differences at step 0, so the
+    # nudged run bounds them from above for chaotic variants; the base keeps the others strict.
+    return max(BASE_RTOL, gap_from_nudge)
+
+
+def weights(module) -> list[torch.Tensor]:
+    return [t.double() for t in module.state_dict().values()]
 
 
 @pytest.mark.parametrize("name", list(BUILDERS))
 def test_stacked_matches_the_plain_loop_in_float64(name):
-    looped, stacked = both_engines(name, steps=6)
+    steps = 6
+    looped, stacked = both_engines(name, steps=steps)
+    nudged = nudged_loop(name, steps)
     compared = 0
-    for a, b in zip(looped, stacked):
-        assert a.name == b.name and a.diverged_at == b.diverged_at, a.name
+    for a, b, n in zip(looped, stacked, nudged):
+        assert a.name == b.name == n.name and a.diverged_at == b.diverged_at, a.name
         if any(word in a.name for word in RANDOM_DRAWS):
             continue
         assert [h["step"] for h in a.history] == [h["step"] for h in b.history], a.name
-        for key in ("train_loss", "val_loss", "train_acc", "val_acc"):
-            assert close([h[key] for h in a.history], [h[key] for h in b.history]), (a.name, key)
-        for ga, gb in zip(a.grad_norms_history, b.grad_norms_history):
-            assert close(ga["norms"], gb["norms"], rtol=1e-6), a.name
+        for i, (ha, hb) in enumerate(zip(a.history, b.history)):
+            for key in ("train_loss", "val_loss", "train_acc", "val_acc"):
+                nudge_gap = relative_gap(ha[key], n.history[i][key]) if i < len(n.history) else 0.0
+                assert relative_gap(ha[key], hb[key]) <= allowed(nudge_gap), (a.name, key, ha["step"])
+        for i, (ga, gb) in enumerate(zip(a.grad_norms_history, b.grad_norms_history)):
+            nudge_gap = (relative_gap(ga["norms"], n.grad_norms_history[i]["norms"])
+                         if i < len(n.grad_norms_history) else 0.0)
+            # (x10 on the base: Adagrad's first step divides by |g| + 1e-10, which magnifies rounding of tiny g)
+            assert relative_gap(ga["norms"], gb["norms"]) <= max(10 * BASE_RTOL, nudge_gap), (a.name, ga["step"])
         if a.diverged_at is None:  # the module itself holds the stacked row's final weights
-            for pa, pb in zip(a.model.state_dict().values(), b.model.state_dict().values()):
+            for pa, pb, pn in zip(weights(a.model), weights(b.model), weights(n.model)):
                 # (atol: Adagrad's first step divides by |g| + 1e-10, which magnifies rounding of tiny g)
-                assert torch.allclose(pa.double(), pb.double(), rtol=1e-6, atol=1e-6), a.name
+                tol = max(1e-6, float((pa - pn).abs().max()))
+                assert torch.allclose(pa, pb, rtol=tol, atol=tol), a.name
         compared += 1
     assert compared >= 3
+
+
+def test_the_nudged_run_separates_the_chaotic_variant_from_the_well_conditioned_ones():
+    """The tolerance above is only as strict as the nudge says: check it is strict where it should be."""
+    looped, data, run_cfg = build("init", 6)
+    train_variants(looped, data, run_cfg, CPU)
+    nudged = nudged_loop("init", 6)
+    final_gap = {a.name: relative_gap(a.grad_norms_history[-1]["norms"], n.grad_norms_history[-1]["norms"])
+                 for a, n in zip(looped, nudged)}
+    assert final_gap["large init"] > 1e3 * NUDGE  # chaotic: the nudge grew by orders of magnitude
+    for name in ("small init", "xavier init", "he init"):
+        assert allowed(final_gap[name]) == BASE_RTOL, name  # well conditioned: the strict base applies
 
 
 def test_divergence_steps_match_in_float32():
