@@ -2,11 +2,21 @@
 
 GUIDs come from question ids (genanki.guid_for), so re-exporting updates notes instead of duplicating
 them. Math stays as \\( … \\) / \\[ … \\], which Anki renders with MathJax.
+
+The package is written to a temp file next to the target and moved over it with os.replace, so a
+failed or killed export leaves the previous deck intact; Anki's collection database is built in
+memory (genanki's own `write_to_file` leaves a temp database behind in the temp dir on every call).
 """
 from __future__ import annotations
 
 import hashlib
 import html
+import json
+import os
+import sqlite3
+import tempfile
+import time
+import zipfile
 from pathlib import Path
 
 from question_bank.model import TOPIC_NAMES, Bank, Question
@@ -72,8 +82,64 @@ def build_package(bank: Bank):
     return genanki.Package(list(decks.values())), sum(len(d.notes) for d in decks.values())
 
 
+def _collection_bytes(package) -> bytes:
+    """Anki's collection.anki2 as bytes: what genanki's Package.write_to_file writes into its temp db."""
+    import itertools
+
+    timestamp = time.time()
+    conn = sqlite3.connect(":memory:")
+    try:
+        package.write_to_db(conn.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+        conn.commit()
+        if hasattr(conn, "serialize"):  # Python 3.11+ with a SQLite that has sqlite3_serialize
+            return conn.serialize()
+        with tempfile.TemporaryDirectory(prefix="dlquiz-anki-") as tmp:  # pragma: no cover
+            path = os.path.join(tmp, "collection.anki2")
+            disk = sqlite3.connect(path)
+            try:
+                conn.backup(disk)
+            finally:
+                disk.close()
+            with open(path, "rb") as fh:
+                return fh.read()
+    finally:
+        conn.close()
+
+
+def _new_file_mode(existing: Path) -> int:
+    try:
+        return existing.stat().st_mode & 0o7777  # re-exporting keeps the deck's permissions
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def export_anki(bank: Bank, out: Path) -> int:
-    package, count = build_package(bank)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    package.write_to_file(str(out))
+    """Write the deck to `out` atomically; its directory must exist. Returns the number of notes."""
+    import errno
+
+    out = Path(out)
+    if not out.parent.is_dir():  # never created silently: a typo'd path should not grow directories
+        if out.parent.exists():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(out.parent))
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(out.parent))
+    package, count = build_package(bank)  # no media files: the package is the collection + an empty map
+    collection = _collection_bytes(package)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            with zipfile.ZipFile(fh, "w") as z:
+                z.writestr("collection.anki2", collection)
+                z.writestr("media", json.dumps({}))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _new_file_mode(out))
+        os.replace(tmp, out)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
     return count

@@ -49,7 +49,7 @@ def test_good_file_loads(tmp_path):
 
 def test_choice_answer_not_among_choices(tmp_path):
     [msg] = problems_of(tmp_path, GOOD.replace('correct = ["B"]', 'correct = ["E"]'))
-    assert msg.startswith("data/cnn/x.toml: cnn.good-one: correct:") and "'E'" in msg
+    assert msg.startswith("data/cnn/x.toml:13: cnn.good-one: correct:") and "'E'" in msg
 
 
 def test_missing_english_prompt(tmp_path):
@@ -78,7 +78,7 @@ def test_unknown_source_file_and_section(tmp_path):
 
 def test_topic_must_match_folder(tmp_path):
     msgs = problems_of(tmp_path, GOOD, topic="cnn", folder="math")
-    assert "data/math/x.toml: topic:" in msgs[0]
+    assert "data/math/x.toml:1: topic:" in msgs[0]
 
 
 def test_dollar_math_rejected(tmp_path):
@@ -88,7 +88,7 @@ def test_dollar_math_rejected(tmp_path):
 
 def test_invalid_toml_names_file(tmp_path):
     [msg] = problems_of(tmp_path, "[[questions]\nid=")
-    assert msg.startswith("data/cnn/x.toml: not valid TOML")
+    assert msg.startswith("data/cnn/x.toml:2:12: not valid TOML")
 
 
 def test_strict_load_raises_with_all_problems(tmp_path):
