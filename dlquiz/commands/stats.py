@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from dlquiz.commands import Output
 
@@ -9,7 +10,9 @@ from dlquiz.commands import Output
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("stats", help="your progress: reviews, due cards, per-topic accuracy",
                               description="Progress statistics from the local progress database "
-                              "(DLQUIZ_HOME overrides where it lives).")
+                              "(DLQUIZ_HOME overrides where it lives). If the database was unreadable it is "
+                              "moved aside, a warning goes to stderr and --json reports its new name as "
+                              "recovered_from.")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=handle_stats)
 
@@ -21,11 +24,14 @@ def handle_stats(args) -> Output:
     from question_bank.loader import load_bank
     from question_bank.model import TOPIC_NAMES
 
-    store = ProgressStore(progress_db_path())
+    store = ProgressStore(progress_db_path(), writable=False)  # stats only reads: a read-only DB is fine
+    if store.recovery_message:
+        print(f"warning: {store.recovery_message}", file=sys.stderr)
     try:
         stats = progress_stats(load_bank(), store)
     finally:
         store.close()
+    stats["recovered_from"] = store.recovered_from.name if store.recovered_from else None
     lines = [f"reviews: {stats['reviews']}   due now: {stats['due']}   cards seen: {stats['cards_seen']}"
              f"   new available: {stats['new_available']}   streak: {stats['streak']} day(s)"]
     if stats["retention"] is not None:
@@ -34,6 +40,4 @@ def handle_stats(args) -> Output:
     for topic, t in stats["topics"].items():
         acc = "-" if t["accuracy"] is None else f"{t['accuracy']:.0%}"
         lines.append(f"{TOPIC_NAMES[topic]['en']:24} {t['questions']:9} {t['seen']:5} {t['mastered']:8} {acc:>8}")
-    if store.recovery_message:
-        lines.insert(0, f"warning: {store.recovery_message}")
     return Output(stats, "\n".join(lines))

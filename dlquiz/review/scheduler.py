@@ -45,14 +45,23 @@ class Reviewer:
 
     def grade(self, question_id: str, rating: int, *, correct: bool | None, answer_ms: int | None,
               session: str, schedule: bool = True, now: datetime | None = None):
-        """Schedule and persist in one transaction. Generated questions (schedule=False) log the
-        review but get no card: they are never 'due', a fresh variant comes instead."""
-        from fsrs import Rating
+        """Schedule and persist in one transaction: the card is read, rescheduled and written inside the
+        same BEGIN IMMEDIATE, so two sessions grading the same card cannot lose an update. Generated
+        questions (schedule=False) log the review but get no card: they are never 'due', a fresh variant
+        comes instead. A store fault raises StoreError and records nothing."""
+        from fsrs import Card, Rating
 
         now = now or utc_now()
-        card = self.card(question_id)
-        if schedule:
+        if not schedule:
+            self.store.grade(question_id, rating, correct, answer_ms, session, now)
+            return self.card(question_id)
+        graded = []
+
+        def reschedule(raw: str | None):
+            card = Card.from_json(raw) if raw else Card(card_id=card_id_for(question_id))
             card, _log = self.scheduler.review_card(card, Rating(rating), review_datetime=now)
-        self.store.record_review(question_id, card.to_json() if schedule else None, card.due if schedule else None,
-                                 rating, correct, answer_ms, session, now)
-        return card
+            graded.append(card)
+            return card.to_json(), card.due
+
+        self.store.grade(question_id, rating, correct, answer_ms, session, now, reschedule=reschedule)
+        return graded[-1]

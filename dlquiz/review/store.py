@@ -1,19 +1,39 @@
 """SQLite progress store.
 
 Why SQLite in WAL mode with one transaction per graded answer: a crash or kill -9 loses at most the
-answer in flight. A file that is not a readable database is moved aside (never overwritten) and a
-fresh one is started; `recovered_from` tells the UI what happened.
-Reviews are keyed by question id and never deleted, so a bank edit that removes a question keeps its history.
+answer in flight. Reviews are keyed by question id and never deleted, so a bank edit that removes a
+question keeps its history.
+
+Faults. A file is moved aside (never overwritten, never deleted) only when SQLite itself says it is not a
+database or is malformed, or `PRAGMA quick_check` fails; `recovered_from` tells the UI what happened.
+Everything else (locked by another process, disk full or an I/O error, read-only file or folder, cannot
+open, a schema from a newer dlquiz) raises `StoreError`: one line for the user, the file left as it is and
+every answer already committed kept. Opening (schema creation, migrations, WAL switch, recovery) is
+serialised between processes with an exclusive flock on the data folder, so concurrent first starts on
+a fresh folder are safe. Grading reads and writes a card in one BEGIN IMMEDIATE transaction (`grade`), so
+two sessions grading the same card cannot lose an update.
+
+Environment: DLQUIZ_LOCK_TIMEOUT — seconds to wait for another process holding the database before
+reporting it as locked (default 3; 0 means do not wait).
 """
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
+
+from calculators.errors import InputError
+
+LOCK_TIMEOUT_ENV = "DLQUIZ_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 3.0
+MAX_LOCK_TIMEOUT = 3600.0
+MEMORY = ":memory:"
 
 SCHEMA_VERSION = 2
 
@@ -64,6 +84,116 @@ def iso(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).isoformat()
 
 
+class StoreError(InputError):
+    """The progress database can't be used right now. `kind` is one of: locked, full, io, readonly,
+    cantopen, newer, home, damaged, other. The message is one line; the file was left as it is."""
+
+    def __init__(self, message: str, kind: str = "other"):
+        super().__init__(message)
+        self.kind = kind
+
+
+def lock_timeout() -> float:
+    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value <= MAX_LOCK_TIMEOUT:  # also false for nan
+        raise StoreError(f"{LOCK_TIMEOUT_ENV} must be a number of seconds from 0 to {MAX_LOCK_TIMEOUT:g}, "
+                         f"got {raw!r}", "other")
+    return value
+
+
+def _error_name(exc: sqlite3.Error) -> str:
+    return getattr(exc, "sqlite_errorname", None) or ""
+
+
+def is_corruption(exc: sqlite3.Error) -> bool:
+    """Only SQLite saying 'not a database' or 'malformed' means the file itself is bad."""
+    name = _error_name(exc)
+    if name:
+        return name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT"))
+    text = str(exc).lower()
+    return "file is not a database" in text or "malformed" in text
+
+
+def store_error(exc: sqlite3.Error, path: Path, timeout: float) -> StoreError:
+    """One line for an SQLite error that is not corruption (the file is kept as it is)."""
+    name, text = _error_name(exc), str(exc)
+    low = text.lower()
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or (not name and "locked" in low):
+        return StoreError(f"progress database {path} is locked by another dlquiz process or program "
+                          f"(waited {timeout:g} s); close it and retry", "locked")
+    if name.startswith("SQLITE_FULL") or "disk is full" in low:
+        return StoreError(f"cannot write progress database {path}: the disk is full; free some space and "
+                          "retry (answers already saved are kept)", "full")
+    if name.startswith("SQLITE_IOERR") or (not name and "disk i/o error" in low):
+        return StoreError(f"cannot use progress database {path}: disk I/O error ({name or text}): is the disk "
+                          "full or failing? Free some space and retry (answers already saved are kept)", "io")
+    if name.startswith("SQLITE_READONLY") or (not name and "readonly" in low):
+        return StoreError(f"progress database {path} is read-only; make it and its folder writable, "
+                          "or set DLQUIZ_HOME to a writable folder", "readonly")
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")) or (not name and "unable to open" in low):
+        return StoreError(f"cannot open progress database {path}: it and its folder {path.parent} must be "
+                          "readable and writable (or set DLQUIZ_HOME to a writable folder)", "cantopen")
+    if is_corruption(exc):
+        return StoreError(f"progress database {path} is damaged ({text}); restart dlquiz to move it aside "
+                          "and start a fresh one", "damaged")
+    return StoreError(f"progress database {path}: {text} ({name or 'sqlite error'})", "other")
+
+
+class _Damaged(Exception):
+    """quick_check found a problem: treat the file like one SQLite calls malformed."""
+
+
+@contextmanager
+def _folder_lock(folder: Path, timeout: float):
+    """Exclusive flock on the data folder while opening: serialises first-run setup and recovery between
+    processes. Where flock is unavailable (non-POSIX, some network file systems) opening still works:
+    migrations run in BEGIN IMMEDIATE and re-read the version, and the WAL switch is retried."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise StoreError(f"progress database in {folder} is being set up by another dlquiz process "
+                                     f"(waited {timeout:g} s); close it and retry", "locked") from None
+                time.sleep(0.01)
+            except OSError:  # flock not supported here
+                break
+        yield
+    finally:
+        os.close(fd)  # releases the flock
+
+
+def _retry_busy(fn, timeout: float):
+    """PRAGMA journal_mode=WAL does not wait for a busy database; retry it until the lock timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if not _error_name(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
 @dataclass(frozen=True)
 class ReviewRow:
     question_id: str
@@ -75,34 +205,73 @@ class ReviewRow:
 
 
 class ProgressStore:
-    def __init__(self, path: Path | str):
+    """`writable=False` (for read-only commands such as `stats`) skips the write probe, so a read-only
+    database can still be read; recovery and migrations still write when they are needed."""
+
+    def __init__(self, path: Path | str, writable: bool = True):
         self.path = Path(path)
         self.recovered_from: Path | None = None
-        self.conn = self._open()
+        self.timeout = 0.0 if self.is_memory else lock_timeout()
+        self.conn = self._open(writable)
+
+    @classmethod
+    def in_memory(cls) -> "ProgressStore":
+        """A throwaway store (nothing is saved): the TUI runs on one when the real store can't open."""
+        return cls(MEMORY)
+
+    @property
+    def is_memory(self) -> bool:
+        return str(self.path) == MEMORY
 
     # -- opening, recovery, migrations -------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
-        conn.execute("PRAGMA foreign_keys=ON")
+        conn = sqlite3.connect(str(self.path), timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        try:
+            _retry_busy(lambda: conn.execute("PRAGMA journal_mode=WAL").fetchone(), self.timeout)
+            conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
+            conn.execute("PRAGMA foreign_keys=ON")
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            conn = self._connect()
-            ok = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-            if not ok:
-                conn.close()
-                raise sqlite3.DatabaseError("quick_check failed")
+    def _open(self, writable: bool) -> sqlite3.Connection:
+        if self.is_memory:
+            conn = sqlite3.connect(MEMORY, isolation_level=None, check_same_thread=False)
             self._migrate(conn)
             return conn
-        except sqlite3.DatabaseError:
+        folder = self.path.parent
+        _make_folder(folder)
+        if self.path.is_dir():
+            raise StoreError(f"progress database {self.path} is a folder, not a file; move it away "
+                             "or set DLQUIZ_HOME to another folder", "cantopen")
+        with _folder_lock(folder, self.timeout):
+            try:
+                return self._open_checked(writable)
+            except sqlite3.Error as exc:
+                if not is_corruption(exc):
+                    raise store_error(exc, self.path, self.timeout) from None
+            except _Damaged:
+                pass
             self._move_aside()
-            conn = self._connect()
+            try:
+                return self._open_checked(writable)
+            except (sqlite3.Error, _Damaged) as exc:
+                err = exc if isinstance(exc, sqlite3.Error) else sqlite3.DatabaseError("quick_check failed")
+                raise store_error(err, self.path, self.timeout) from None
+
+    def _open_checked(self, writable: bool) -> sqlite3.Connection:
+        conn = self._connect()
+        try:
+            if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+                raise _Damaged()
             self._migrate(conn)
-            return conn
+            if writable:
+                _probe_write(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def _move_aside(self) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -111,27 +280,41 @@ class ProgressStore:
         while target.exists():
             target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
             n += 1
-        self.path.rename(target)
-        for suffix in ("-wal", "-shm"):
-            side = self.path.with_name(self.path.name + suffix)
-            if side.exists():
-                side.rename(target.with_name(target.name + suffix))
+        try:
+            self.path.rename(target)
+            for suffix in ("-wal", "-shm"):
+                side = self.path.with_name(self.path.name + suffix)
+                if side.exists():
+                    side.rename(target.with_name(target.name + suffix))
+        except OSError as exc:
+            raise StoreError(f"progress database {self.path} is unreadable and could not be moved aside "
+                             f"({exc.strerror or exc}); move it away yourself and retry", "cantopen") from None
         self.recovered_from = target
 
-    @staticmethod
-    def _migrate(conn: sqlite3.Connection) -> None:
-        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        row = conn.execute("SELECT version FROM schema_version").fetchone()
-        version = row[0] if row else 0
-        if row is None:
-            conn.execute("INSERT INTO schema_version VALUES (0)")
-        if version > SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(f"progress database is from a newer dlquiz (schema {version})")
-        for target in range(version, SCHEMA_VERSION):
-            with _transaction(conn):
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        """Create or upgrade the schema. Read first (no write lock when up to date, so a read-only
+        database can be read), then migrate in one BEGIN IMMEDIATE transaction that reads the version
+        again: a concurrent opener that got there first leaves nothing to do."""
+        version = _schema_version(conn)
+        self._check_not_newer(version)
+        if version == SCHEMA_VERSION:
+            return
+        with _transaction(conn):
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = conn.execute("SELECT version FROM schema_version").fetchone()
+            if row is None:
+                conn.execute("INSERT INTO schema_version VALUES (0)")
+            version = row[0] if row else 0
+            self._check_not_newer(version)
+            for target in range(version, SCHEMA_VERSION):
                 for statement in _statements(MIGRATIONS[target]):
                     conn.execute(statement)
-                conn.execute("UPDATE schema_version SET version = ?", (target + 1,))
+            conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+    def _check_not_newer(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"progress database {self.path} is from a newer dlquiz (schema {version}; this one "
+                             f"knows up to {SCHEMA_VERSION}); upgrade dlquiz, the file was left as it is", "newer")
 
     def close(self) -> None:
         self.conn.close()
@@ -143,52 +326,81 @@ class ProgressStore:
         return (f"progress database was unreadable; moved it to {self.recovered_from.name} "
                 "and started a fresh one")
 
+    @contextmanager
+    def _guard(self):
+        """Every SQLite error at run time becomes one StoreError line (locked, disk full, read-only…)."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path, self.timeout) from None
+
     # -- writes ------------------------------------------------------------------------------
+    def grade(self, question_id: str, rating: int, correct: bool | None, answer_ms: int | None, session: str,
+              reviewed_at: datetime,
+              reschedule: Callable[[str | None], tuple[str, datetime]] | None = None) -> None:
+        """One graded answer = one BEGIN IMMEDIATE transaction: read the card, `reschedule(card_json or None)`
+        → (new card_json, due), write the review row and the card. Without `reschedule` (generated
+        questions, cram, mock) only the review row is written."""
+        with self._guard(), _transaction(self.conn):
+            card_json = due = None
+            if reschedule is not None:
+                row = self.conn.execute("SELECT card_json FROM cards WHERE question_id = ?",
+                                        (question_id,)).fetchone()
+                card_json, due = reschedule(row[0] if row else None)
+            self._insert_review(question_id, card_json, due, rating, correct, answer_ms, session, reviewed_at)
+
     def record_review(self, question_id: str, card_json: str | None, due: datetime | None, rating: int,
                       correct: bool | None, answer_ms: int | None, session: str,
                       reviewed_at: datetime) -> None:
-        """One graded answer = one transaction (review row + card state; no card for generated ones)."""
-        with _transaction(self.conn):
-            self.conn.execute(
-                "INSERT INTO reviews (question_id, rating, correct, answer_ms, session, reviewed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (question_id, rating, None if correct is None else int(correct), answer_ms, session, iso(reviewed_at)),
-            )
-            if card_json is None:
-                return
-            self.conn.execute(
-                "INSERT INTO cards (question_id, card_json, due, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(question_id) DO UPDATE SET card_json=excluded.card_json, due=excluded.due,"
-                " updated_at=excluded.updated_at",
-                (question_id, card_json, iso(due), iso(reviewed_at)),
-            )
+        """Write an already computed card state (no read): use `grade` to schedule from the stored card."""
+        with self._guard(), _transaction(self.conn):
+            self._insert_review(question_id, card_json, due, rating, correct, answer_ms, session, reviewed_at)
+
+    def _insert_review(self, question_id, card_json, due, rating, correct, answer_ms, session, reviewed_at) -> None:
+        self.conn.execute(
+            "INSERT INTO reviews (question_id, rating, correct, answer_ms, session, reviewed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (question_id, rating, None if correct is None else int(correct), answer_ms, session, iso(reviewed_at)),
+        )
+        if card_json is None:
+            return
+        self.conn.execute(
+            "INSERT INTO cards (question_id, card_json, due, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(question_id) DO UPDATE SET card_json=excluded.card_json, due=excluded.due,"
+            " updated_at=excluded.updated_at",
+            (question_id, card_json, iso(due), iso(reviewed_at)),
+        )
 
     def set_setting(self, key: str, value) -> None:
-        with _transaction(self.conn):
+        with self._guard(), _transaction(self.conn):
             self.conn.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                               (key, json.dumps(value)))
 
     def get_setting(self, key: str, default=None):
-        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        with self._guard():
+            row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return default if row is None else json.loads(row[0])
 
     def record_mock(self, score: int, total: int, seconds: int, breakdown: dict) -> None:
-        with _transaction(self.conn):
+        with self._guard(), _transaction(self.conn):
             self.conn.execute("INSERT INTO mock_results (finished_at, score, total, seconds, breakdown)"
                               " VALUES (?, ?, ?, ?, ?)", (iso(utc_now()), score, total, seconds, json.dumps(breakdown)))
 
     # -- reads -------------------------------------------------------------------------------
     def card_json(self, question_id: str) -> str | None:
-        row = self.conn.execute("SELECT card_json FROM cards WHERE question_id = ?", (question_id,)).fetchone()
+        with self._guard():
+            row = self.conn.execute("SELECT card_json FROM cards WHERE question_id = ?", (question_id,)).fetchone()
         return row[0] if row else None
 
     def all_cards(self) -> dict[str, tuple[str, datetime]]:
-        return {qid: (card, datetime.fromisoformat(due))
-                for qid, card, due in self.conn.execute("SELECT question_id, card_json, due FROM cards")}
+        with self._guard():
+            rows = self.conn.execute("SELECT question_id, card_json, due FROM cards").fetchall()
+        return {qid: (card, datetime.fromisoformat(due)) for qid, card, due in rows}
 
     def due_ids(self, now: datetime) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT question_id FROM cards WHERE due <= ? ORDER BY due", (iso(now),))]
+        with self._guard():
+            return [r[0] for r in self.conn.execute(
+                "SELECT question_id FROM cards WHERE due <= ? ORDER BY due", (iso(now),)).fetchall()]
 
     def reviews(self, since: datetime | None = None) -> Iterator[ReviewRow]:
         query = "SELECT question_id, rating, correct, answer_ms, session, reviewed_at FROM reviews"
@@ -196,22 +408,55 @@ class ProgressStore:
         if since is not None:
             query += " WHERE reviewed_at >= ?"
             args = (iso(since),)
-        for qid, rating, correct, ms, session, at in self.conn.execute(query + " ORDER BY id", args):
+        with self._guard():
+            rows = self.conn.execute(query + " ORDER BY id", args).fetchall()
+        for qid, rating, correct, ms, session, at in rows:
             yield ReviewRow(qid, rating, None if correct is None else bool(correct), ms, session,
                             datetime.fromisoformat(at))
 
     def review_count(self) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+        with self._guard():
+            return self.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
 
     def new_cards_since(self, since: datetime) -> int:
         """Cards whose first review happened at or after `since` (for the daily new-card limit)."""
-        return self.conn.execute(
-            "SELECT COUNT(*) FROM (SELECT question_id, MIN(reviewed_at) AS first FROM reviews"
-            " GROUP BY question_id) WHERE first >= ?", (iso(since),)).fetchone()[0]
+        with self._guard():
+            return self.conn.execute(
+                "SELECT COUNT(*) FROM (SELECT question_id, MIN(reviewed_at) AS first FROM reviews"
+                " GROUP BY question_id) WHERE first >= ?", (iso(since),)).fetchone()[0]
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            raise StoreError(f"cannot create the folder {folder} for the progress database: {blocker} is a file, "
+                             "not a folder", "home") from None
+        raise StoreError(f"cannot create the folder {folder} for the progress database: "
+                         f"{exc.strerror or exc}", "home") from None
+
+
+def _schema_version(conn: sqlite3.Connection) -> int:
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").fetchone() is None:
+        return 0
+    row = conn.execute("SELECT version FROM schema_version").fetchone()
+    return row[0] if row else 0
+
+
+def _probe_write(conn: sqlite3.Connection) -> None:
+    """Find a read-only database at start-up, not at the first answer: a no-op UPDATE, rolled back."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("UPDATE schema_version SET version = version")
+    finally:
+        conn.execute("ROLLBACK")
 
 
 class _transaction:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on error (autocommit connection)."""
+    """BEGIN IMMEDIATE … COMMIT, rolled back on error (autocommit connection). A failed COMMIT (disk
+    full) is rolled back too, so the connection stays usable once space is back."""
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
@@ -221,8 +466,22 @@ class _transaction:
         return self.conn
 
     def __exit__(self, exc_type, exc, tb):
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        if exc_type is None:
+            try:
+                self.conn.execute("COMMIT")
+                return False
+            except BaseException:
+                self._rollback()
+                raise
+        self._rollback()
         return False
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
 
 def _statements(script: str) -> list[str]:

@@ -28,15 +28,54 @@ class DlquizApp(App):
 
     def __init__(self, db_path: Path | None = None) -> None:
         super().__init__()
-        from dlquiz.paths import progress_db_path
-        from dlquiz.review.store import ProgressStore
-
-        self.store = ProgressStore(db_path or progress_db_path())
+        self.store_error: str | None = None  # why progress is not being saved (shown as a red notice)
+        self.store = self._open_store(db_path)
         self._bank = None
-        self.set_reactive(DlquizApp.lang, preferred_lang(self.store.get_setting("lang")))
-        theme = self.store.get_setting("theme")
+        self.set_reactive(DlquizApp.lang, preferred_lang(self._setting("lang")))
+        theme = self._setting("theme")
         if theme in THEMES:
             self.theme = theme
+
+    def _open_store(self, db_path: Path | None):
+        """The progress store; when it can't open (locked, disk full, read-only, DLQUIZ_HOME a file…) the
+        app still starts: read-only opens for reading, anything else runs on a throwaway in-memory store,
+        and a red notice says that answers are not being saved. The file itself is never touched."""
+        from dlquiz.paths import progress_db_path
+        from dlquiz.review.store import ProgressStore, StoreError
+
+        path = db_path
+        try:
+            path = path or progress_db_path()
+            return ProgressStore(path)
+        except StoreError as exc:
+            self.store_error = f"{exc}; answers will not be saved this run"
+            if exc.kind == "readonly" and path is not None:
+                try:
+                    return ProgressStore(path, writable=False)
+                except StoreError:
+                    pass
+        return ProgressStore.in_memory()
+
+    @property
+    def not_saved_title(self) -> str:
+        return "Progress not saved" if self.lang == "en" else "进度未保存"
+
+    def _setting(self, key: str):
+        from dlquiz.review.store import StoreError
+
+        try:
+            return self.store.get_setting(key)
+        except StoreError:
+            return None
+
+    def save_setting(self, key: str, value) -> None:
+        """Settings are a convenience: a store fault is a notice, never a crash."""
+        from dlquiz.review.store import StoreError
+
+        try:
+            self.store.set_setting(key, value)
+        except StoreError as exc:
+            self.notify(str(exc), title=self.not_saved_title, severity="error", timeout=15)
 
     @property
     def bank(self):
@@ -56,6 +95,8 @@ class DlquizApp(App):
         self.title = t("title", self.lang)
         if self.store.recovery_message:
             self.notify(self.store.recovery_message, title=t("recovered", self.lang), severity="error", timeout=15)
+        if self.store_error:
+            self.notify(self.store_error, title=self.not_saved_title, severity="error", timeout=30)
 
     def on_unmount(self) -> None:
         self.store.close()
@@ -71,7 +112,7 @@ class DlquizApp(App):
         self.lang = "zh" if self.lang == "en" else "en"
 
     def watch_lang(self, lang: str) -> None:
-        self.store.set_setting("lang", lang)
+        self.save_setting("lang", lang)
         self.title = t("title", lang)
         for screen in self.screen_stack:
             refresh = getattr(screen, "refresh_language", None)
@@ -80,7 +121,7 @@ class DlquizApp(App):
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
-        self.store.set_setting("theme", self.theme)
+        self.save_setting("theme", self.theme)
 
     def start_session(self, kind: str, **filters) -> None:
         from dlquiz.review.session import Session, SessionConfig

@@ -162,12 +162,33 @@ class QuestionScreen(Screen):
         self.submit(event.value)
 
     def submit(self, text: str) -> None:
+        from dlquiz.review.store import StoreError
+
         try:
             feedback = self.session.answer(text)
         except AnswerSyntaxError as exc:
             self.query_one("#error", Static).update(Text(exc.message(self.app.lang), style="bold red"))
             return
+        except StoreError as exc:
+            self._store_failed(exc)
+            return
         self._after_grading(feedback)
+
+    def _grade_flashcard(self, rating: int) -> None:
+        from dlquiz.review.store import StoreError
+
+        try:
+            feedback = self.session.grade_flashcard(rating)
+        except StoreError as exc:
+            self._store_failed(exc)
+            return
+        self._after_grading(feedback)
+
+    def _store_failed(self, exc) -> None:
+        """The answer could not be saved (locked, disk full…): say so, stay on the question so it can be
+        answered again; everything saved before is untouched."""
+        self.query_one("#error", Static).update(Text(str(exc), style="bold red"))
+        self.app.notify(str(exc), title=getattr(self.app, "not_saved_title", ""), severity="error", timeout=15)
 
     def _after_grading(self, feedback) -> None:
         self.last_feedback = feedback
@@ -192,7 +213,7 @@ class QuestionScreen(Screen):
             self._render_hint()
         elif self.state == "revealed" and event.key in ("1", "2", "3", "4"):
             event.stop()
-            self._after_grading(self.session.grade_flashcard(int(event.key)))
+            self._grade_flashcard(int(event.key))
 
     def tick(self) -> None:
         if self.session.current is None and self.state != "feedback":
@@ -210,7 +231,13 @@ class QuestionScreen(Screen):
         if self._finished:
             return
         self._finished = True
-        summary = self.session.finish()
+        from dlquiz.review.store import StoreError
+
+        try:
+            summary = self.session.finish()
+        except StoreError as exc:  # e.g. the mock result could not be saved; the answers already were
+            self.app.notify(str(exc), title=getattr(self.app, "not_saved_title", ""), severity="error", timeout=15)
+            summary = self.session.summary()
         self.app.switch_screen(SummaryScreen(summary))
 
 
