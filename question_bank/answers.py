@@ -20,6 +20,7 @@ _BINARY = {
 }
 _UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
 # Typographic forms users type: ×, ·, ÷, ^, −, full-width digits/operators, thousands separators.
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _TRANSLATE = str.maketrans({"×": "*", "·": "*", "÷": "/", "^": "**", "−": "-",
                             "（": "(", "）": ")", "＋": "+", "－": "-", "＊": "*", "／": "/", "，": ","})
 
@@ -30,9 +31,11 @@ _MESSAGES = {
     "empty": ("empty answer: type a number such as 13 or 3*3*64+64", "答案为空:请输入数字,如 13 或 3*3*64+64"),
     "too_long": ("answer longer than {limit} characters", "答案超过 {limit} 个字符"),
     "not_arithmetic": ("not a number or arithmetic: {text!r}", "不是数字或算式:{text!r}"),
-    "exponent": ("exponent too large", "指数太大"),
+    "exponent": ("exponent too large: powers allow exponents up to ±{max_exponent} and bases up to {limit}",
+                 "指数太大:幂的指数最多 ±{max_exponent},底数最大 {limit}"),
     "division_by_zero": ("division by zero", "除数为零"),
-    "too_large": ("number too large", "数值太大"),
+    "too_large": ("number too large: answers and every step of the arithmetic must stay within ±{limit}",
+                  "数值太大:答案及算式的每一步都必须在 ±{limit} 以内"),
     "not_real": ("result is not a real number", "结果不是实数"),
     "not_allowed": ("only numbers and + - * / ^ ( ) are allowed: {text!r}",
                     "只能使用数字和 + - * / ^ ( ):{text!r}"),
@@ -57,7 +60,8 @@ class AnswerSyntaxError(ValueError):
 
     def message(self, lang: str) -> str:
         english, chinese = _MESSAGES[self.code]
-        return (chinese if lang == "zh" else english).format(**self.params)
+        params = {"limit": f"{MAX_MAGNITUDE:.0e}".replace("+", ""), "max_exponent": MAX_EXPONENT, **self.params}
+        return (chinese if lang == "zh" else english).format(**params)
 
 
 def parse_number(text: str) -> float | int:
@@ -73,6 +77,8 @@ def parse_number(text: str) -> float | int:
     if len(s) > MAX_LEN:
         raise AnswerSyntaxError("too_long", limit=MAX_LEN)
     s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    # 2² → 2**(2), 10⁻³ → 10**(-3); a superscript with no base is left to fail as a syntax error.
+    s = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+", lambda m: f"**({m.group().translate(_SUPERSCRIPTS)})", s)
     s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)  # 1,024 → 1024
     percent = s.endswith("%")
     if percent:
@@ -81,15 +87,25 @@ def parse_number(text: str) -> float | int:
     s = re.sub(r"(?<=[\d)\s])[xX×·](?=[\s\d(])", "*", s).translate(_TRANSLATE)
     try:
         tree = ast.parse(s, mode="eval")
-    except (SyntaxError, ValueError):
+        value = _evaluate(tree.body, text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:  # ValueError: null bytes, surrogates
+        if isinstance(exc, AnswerSyntaxError):
+            raise
         raise AnswerSyntaxError("not_arithmetic", text=text.strip()) from None
-    value = _evaluate(tree.body, text)
     return value / 100 if percent else value
+
+
+def _check_magnitude(value: float | int) -> float | int:
+    # Python ints grow without bound and compare exactly with floats (no OverflowError), so an int
+    # result far beyond float range is caught here before anything converts it to a float.
+    if isinstance(value, float) and not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+        raise AnswerSyntaxError("too_large")
+    return value
 
 
 def _evaluate(node: ast.AST, original: str) -> float | int:
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-        return node.value
+        return _check_magnitude(node.value)  # 1e309 parses as inf
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
         return _UNARY[type(node.op)](_evaluate(node.operand, original))
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
@@ -105,11 +121,7 @@ def _evaluate(node: ast.AST, original: str) -> float | int:
             raise AnswerSyntaxError("too_large") from None
         if isinstance(result, complex):
             raise AnswerSyntaxError("not_real")
-        if abs(result) > MAX_MAGNITUDE and not math.isinf(result):
-            raise AnswerSyntaxError("too_large")
-        if isinstance(result, float) and not math.isfinite(result):
-            raise AnswerSyntaxError("too_large")
-        return result
+        return _check_magnitude(result)
     raise AnswerSyntaxError("not_allowed", text=original.strip())
 
 

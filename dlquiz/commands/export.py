@@ -26,13 +26,16 @@ def handle_anki(args) -> Output:
     out = Path(args.out)
     if out.suffix != ".apkg":
         raise InputError(f"output file must end in .apkg, got {out.name!r}")
-    if out.is_dir():
-        raise InputError(f"{out} is a directory; give a file name ending in .apkg")
-    parent = out.parent
-    if not parent.exists():
-        raise InputError(f"directory {parent} does not exist; create it first or pick another OUT.apkg")
-    if not parent.is_dir():
-        raise InputError(f"{parent} is not a directory; OUT.apkg must be inside an existing directory")
+    try:  # is_dir/exists raise OSError themselves for a name too long for the file system
+        if out.is_dir():
+            raise InputError(f"{out} is a directory; give a file name ending in .apkg")
+        parent = out.parent
+        if not parent.exists():
+            raise InputError(f"directory {parent} does not exist; create it first or pick another OUT.apkg")
+        if not parent.is_dir():
+            raise InputError(f"{parent} is not a directory; OUT.apkg must be inside an existing directory")
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror or exc}") from None
     try:
         count = export_anki(load_bank(), out)
     except OSError as exc:

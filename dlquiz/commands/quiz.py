@@ -29,23 +29,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--type", dest="qtype", choices=("flashcard", "choice", "numeric", "truefalse"))
     p.add_argument("--tag", help="only questions with this tag")
     p.add_argument("--difficulty", type=int, choices=(1, 2, 3))
-    p.add_argument("--count", type=int, help="number of questions")
+    p.add_argument("--count", type=count_arg, help="number of questions, 1 to 1000 (default depends on --mode)")
     p.add_argument("--lang", choices=("zh", "en"), help="language (default: your saved choice, else $LANG)")
     p.add_argument("--seed", type=int, help="seed for the question order")
     p.add_argument("--json", action="store_true", help="print the session summary as JSON at the end")
     p.set_defaults(handler=handle_quiz)
 
 
+def count_arg(text: str) -> int:
+    """argparse type for --count: a whole number (the range is checked first thing in handle_quiz).
+    Unlike type=int, a 5000-digit value gives a short message, not the value echoed back."""
+    try:
+        return int(text)
+    except ValueError:
+        shown = text if len(text) <= 40 else f"{text[:20]}... ({len(text)} characters)"
+        raise argparse.ArgumentTypeError(f"must be a positive integer from 1 to 1000, got {shown!r}") from None
+
+
 def handle_quiz(args) -> Output:
     from calculators.errors import InputError
     from dlquiz.lang import preferred_lang
     from dlquiz.paths import progress_db_path
-    from dlquiz.review.session import Session, SessionConfig
+    from dlquiz.review.session import Session, SessionConfig, check_count
     from dlquiz.review.store import ProgressStore
     from question_bank.loader import load_bank
 
-    if args.count is not None and args.count < 1:
-        raise InputError(f"--count must be a positive integer, got {args.count}")
+    check_count(args.count, "--count")  # before the store, the bank or any question is touched
+    if sys.stdin is None:  # `dlquiz quiz 0<&-`: no stdin at all (an empty one is just EOF)
+        raise InputError("quiz reads answers from standard input, which is closed; "
+                         "pipe answers in (printf '3\\n' | dlquiz quiz) or run it in a terminal")
     store = ProgressStore(progress_db_path())
     if store.recovery_message:
         print(f"warning: {store.recovery_message}", file=sys.stderr)
@@ -62,7 +74,11 @@ def handle_quiz(args) -> Output:
             session = Session.start(bank, store, config)
         if not session.queue:
             raise InputError("no questions match these filters")
-        run_plain_session(session, lang, sys.stdin, sys.stdout)
+        try:
+            run_plain_session(session, lang, sys.stdin, sys.stdout)
+        except (BrokenPipeError, KeyboardInterrupt):
+            session.finish()  # every answer is already saved; this keeps a mock interview's record too
+            raise
         summary = session.finish()
     finally:
         store.close()

@@ -20,6 +20,9 @@ from question_bank.model import QUESTION_TYPES, TOPICS, Bank, Question
 SESSION_KINDS = ("review", "practice", "cram", "mock", "errata")
 DEFAULT_NEW_PER_DAY = 20
 DEFAULT_COUNT = {"review": 50, "practice": 20, "cram": 30, "mock": 10, "errata": 20}
+# Most questions one session may ask. A session builds its whole queue up front (generated questions
+# included), so an unbounded count is unbounded time and memory; 1000 is more than twice the bank.
+MAX_COUNT = 1000
 MOCK_SECONDS_PER_QUESTION = 90
 
 
@@ -45,8 +48,18 @@ class SessionConfig:
             raise InputError(f"unknown type {self.qtype!r}; allowed: {', '.join(QUESTION_TYPES)}")
         if self.difficulty is not None and self.difficulty not in (1, 2, 3):
             raise InputError(f"difficulty must be 1, 2 or 3, got {self.difficulty}")
-        if self.count is not None and self.count < 1:
-            raise InputError(f"count must be a positive integer, got {self.count}")
+        check_count(self.count)
+
+
+def check_count(count, name: str = "count") -> None:
+    """InputError unless count is None or a whole number from 1 to MAX_COUNT (shared with `dlquiz quiz`)."""
+    if count is None:
+        return
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_COUNT:
+        # (str() of an int over 4300 digits raises ValueError, so a huge one is described, not shown)
+        shown = count if not isinstance(count, int) or abs(count) < 10**12 else \
+            f"a number of about {int(count.bit_length() * 0.30103) + 1} digits"
+        raise InputError(f"{name} must be a positive integer from 1 to {MAX_COUNT}, got {shown}")
 
 
 @dataclass

@@ -37,9 +37,13 @@ class SetupScreen(ModalScreen):
             v = self.query_one(f"#{widget_id}", Select).value
             return None if v is Select.BLANK else v
 
+        from dlquiz.review.session import MAX_COUNT
+
         count_text = self.query_one("#count", Input).value.strip()
-        if not count_text.isdigit() or int(count_text) < 1:
-            self.query_one("#setup-error", Label).update("count must be a positive whole number")
+        # ASCII digits and a short length first: int() of a 5000-digit paste raises ValueError
+        if not (count_text.isascii() and count_text.isdigit() and len(count_text) <= 6
+                and 1 <= int(count_text) <= MAX_COUNT):
+            self.query_one("#setup-error", Label).update(f"count must be a whole number from 1 to {MAX_COUNT}")
             return
         self.dismiss()
         self.app.start_session(self.kind, topic=value("topic"), qtype=value("qtype"),
