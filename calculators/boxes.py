@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
 
 
 from calculators.errors import InputError
+from calculators.limits import shorten
 from calculators.parsing import parse_number
 from calculators.result import Result
 
@@ -43,14 +45,15 @@ Number = int | float | Fraction
 
 def parse_box(text: str, label: str = "box") -> tuple[int | float, ...]:
     """'0,0,10,10' → (0, 0, 10, 10). Only the text form is checked here; `iou()` etc. check geometry."""
-    pieces = text.split(",")
-    if len(pieces) != 4:
-        raise InputError(f"{label} '{text}' has {len(pieces)} comma-separated values; expected {CLI_BOX_FORM}")
+    shown = shorten(text.strip())
+    count = text.count(",") + 1  # before splitting: a pasted megabyte is refused at once
+    if count != 4:
+        raise InputError(f"{label} '{shown}' has {count} comma-separated values; expected {CLI_BOX_FORM}")
     values = []
-    for i, piece in enumerate(pieces, start=1):
-        value = parse_number(piece)
+    for i, piece in enumerate(text.split(","), start=1):
+        value = parse_number(piece, f"{label}: value {i}")
         if value is None:
-            raise InputError(f"{label} '{text}': value {i} '{piece.strip()}' is not a finite number; "
+            raise InputError(f"{label} '{shown}': value {i} '{shorten(piece.strip())}' is not a finite number; "
                              f"expected {CLI_BOX_FORM}")
         values.append(value)
     return tuple(values)
@@ -72,6 +75,15 @@ def _box_text(box: Sequence[Number]) -> str:
     return "(" + ", ".join(_fmt(c) for c in box) + ")"
 
 
+def _short(x) -> str:
+    """A coordinate for an error message: 100-digit integers are cut, so the message stays one short line."""
+    return shorten(_fmt(x) if isinstance(x, numbers.Real) else repr(x), 24)
+
+
+def _short_box(box: Sequence) -> str:
+    return "(" + ", ".join(_short(c) for c in box) + ")"
+
+
 def _coerce_box(box, label: str) -> tuple:
     """Four finite real numbers, or InputError naming the box."""
     try:
@@ -84,7 +96,8 @@ def _coerce_box(box, label: str) -> tuple:
         if isinstance(c, bool) or not isinstance(c, numbers.Real) or not math.isfinite(c):
             raise InputError(f"{label} box {box!r} contains {c!r}, not a finite number; expected {BOX_FORM}")
         if abs(c) > MAX_MAGNITUDE:
-            raise InputError(f"{label} box {box!r} has a coordinate above 1e100 in size; use |coordinate| ≤ 1e100")
+            raise InputError(f"{label} box {_short_box(coords)} has a coordinate above 1e100 in size; "
+                             f"use |coordinate| ≤ 1e100")
     return coords
 
 
@@ -97,8 +110,8 @@ def _check_extent(raw: tuple, label: str, one: int) -> None:
             continue
         rule = (f"pixel-inclusive boxes need {axis}2 ≥ {axis}1" if one else f"boxes are {BOX_FORM}")
         problem = "zero " + size if extent == 0 else "reversed " + axis
-        raise InputError(f"{label} box {_box_text(raw)} has {problem} ({axis}1 = {_fmt(lo)}, "
-                         f"{axis}2 = {_fmt(hi)}); {rule}")
+        raise InputError(f"{label} box {_short_box(raw)} has {problem} ({axis}1 = {_short(lo)}, "
+                         f"{axis}2 = {_short(hi)}); {rule}")
 
 
 # ---------------------------------------------------------------- pair geometry
@@ -154,6 +167,12 @@ def _geometry(pred, gt, pixel_inclusive: bool) -> _PairGeometry:
 
     w_p, h_p = p[2] - p[0] + one, p[3] - p[1] + one
     w_g, h_g = g[2] - g[0] + one, g[3] - g[1] + one
+    if not exact:  # an area below the smallest normal float (e.g. 1e-320 sides) rounds to 0 or loses its digits
+        for label, raw, area in (("pred", raw_p, w_p * h_p), ("gt", raw_g, w_g * h_g)):
+            if area < sys.float_info.min:
+                raise InputError(f"{label} box {_short_box(raw)} is too small for floating-point arithmetic (its "
+                                 f"area {_fmt(area)} is below 2.2e-308); scale all coordinates up by the same "
+                                 f"factor: IoU, GIoU, DIoU and CIoU do not change")
     inter_box = (max(p[0], g[0]), max(p[1], g[1]), min(p[2], g[2]), min(p[3], g[3]))
     iw = max(0, inter_box[2] - inter_box[0] + one)
     ih = max(0, inter_box[3] - inter_box[1] + one)
@@ -312,6 +331,14 @@ def diou(pred, gt, *, pixel_inclusive: bool = False) -> Result:
                    "do not overlap, and it still separates nested boxes, where GIoU's penalty is 0 and GIoU = IoU"))
 
 
+def _aspect_angle(w: Number, h: Number) -> float:
+    """atan(w/h) without float(w)/float(h): exact tiny sides would be 0/0, exact huge ratios overflow float()."""
+    if isinstance(w, float) or isinstance(h, float):
+        return math.atan(w / h)  # both positive normal-area floats here: no ZeroDivisionError
+    ratio = Fraction(w) / Fraction(h)
+    return math.atan(float(ratio)) if ratio <= 1 else math.pi / 2 - math.atan(float(1 / ratio))
+
+
 def ciou(pred, gt, *, pixel_inclusive: bool = False) -> Result:
     """Complete IoU (Zheng et al., AAAI 2020): IoU − ρ²/c² − αv.
 
@@ -321,8 +348,8 @@ def ciou(pred, gt, *, pixel_inclusive: bool = False) -> Result:
     """
     geo = _geometry(pred, gt, pixel_inclusive)
     iou_f = float(geo.iou)
-    angle_gt = math.atan(float(geo.w_g) / float(geo.h_g))
-    angle_p = math.atan(float(geo.w_p) / float(geo.h_p))
+    angle_gt = _aspect_angle(geo.w_g, geo.h_g)
+    angle_p = _aspect_angle(geo.w_p, geo.h_p)
     v = 4 / math.pi ** 2 * (angle_gt - angle_p) ** 2
     denominator = (1 - iou_f) + v
     alpha = v / denominator if denominator > 0 else 0.0

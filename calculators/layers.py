@@ -22,6 +22,10 @@ Layers, keys and defaults (s=1, p=0, d=1, groups 1, bias on, pooling stride = ke
                                                                   bottleneck outputs 4c); a 1x1 conv + BN
                                                                   shortcut is added when s != 1 or channels change
 k, s, p, d also take HxW pairs, e.g. k=3x1. `layer*N` repeats a layer N times.
+
+Limits (calculators.limits), checked before any work: a spec has at most 10,000 characters and at most 1000
+layers once repeats are expanded (a block counts as one); N in *N is 1..1000; integers are ASCII digits and at
+most 10^18. The parser is linear in the spec's length: no backtracking regular expressions.
 """
 from __future__ import annotations
 
@@ -30,6 +34,8 @@ from dataclasses import dataclass
 from typing import ClassVar, Union
 
 from calculators.errors import InputError
+from calculators.limits import (MAX_INT, MAX_INT_TEXT, MAX_LAYERS, MAX_REPEAT, MAX_SPEC_CHARS, int_text_problem,
+                                shorten)
 
 Pair = tuple[int, int]
 
@@ -232,6 +238,9 @@ def spatial_output(layer: Layer, size: Pair) -> Pair:
             f"layer {layer.name} ({layer.type_name}, k={fmt_pair(layer.kernel)}) gets a {size[0]}×{size[1]} input "
             f"and its output would be {result[0]}×{result[1]}: the input is too small "
             f"(use a larger --size or less downsampling)")
+    if max(result) > MAX_INT:  # transposed convs multiply sizes: 400 of them with s=10^6 reach 10^2400
+        raise InputError(f"layer {layer.name} ({layer.type_name}) would output {shorten(str(result[0]), 24)}×"
+                         f"{shorten(str(result[1]), 24)}: sizes are limited to {MAX_INT_TEXT}")
     return result[0], result[1]
 
 
@@ -262,7 +271,18 @@ _PAIR_KEYS = ("k", "s", "p", "d", "op", "o")
 _BOOL_KEYS = ("bias", "ceil")
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 
-_LAYER_RE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^()]*)\))?\s*(?:\*\s*(\S+))?\s*$")
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # one greedy class, anchored by match(): linear
+_VALUE_RE = re.compile(r"([0-9]+)(?:x([0-9]+))?")  # ASCII digits only: `\d` also matches '٣'
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One layer item split by hand (linear time): NAME, the text inside (...), and the text after '*'."""
+
+    name: str
+    args: str | None
+    args_offset: int  # offset of the text inside (...) within the item
+    repeat: str | None
 
 
 def _parse_value(word: str, key: str, text: str, pos: int) -> object:
@@ -270,19 +290,69 @@ def _parse_value(word: str, key: str, text: str, pos: int) -> object:
     if key in _BOOL_KEYS:
         if t in _TRUE or t in _FALSE:
             return t in _TRUE
-        raise InputError(f"bad value '{key}={text.strip()}' at position {pos} ({key} takes true or false)")
+        raise InputError(f"bad value '{key}={shorten(text.strip())}' at position {pos} ({key} takes true or false)")
     if word == "dropout":  # a probability, not a size
         try:
+            if not t.isascii() or "_" in t:  # float() also reads '٠.٥' and '0_5'
+                raise ValueError(t)
             return float(t)
         except ValueError:
-            raise InputError(f"bad value '{key}={text.strip()}' at position {pos} (dropout p is a number in "
-                             f"[0, 1])") from None
-    m = re.fullmatch(r"(\d+)(?:x(\d+))?", t)
+            raise InputError(f"bad value '{key}={shorten(text.strip())}' at position {pos} (dropout p is a number "
+                             f"in [0, 1])") from None
+    m = _VALUE_RE.fullmatch(t)
     if not m or (m.group(2) is not None and key not in _PAIR_KEYS):
         allowed = "an integer or HxW like 3x1" if key in _PAIR_KEYS else "an integer"
-        raise InputError(f"bad value '{key}={text.strip()}' at position {pos} ({key} takes {allowed})")
+        raise InputError(f"bad value '{key}={shorten(text.strip())}' at position {pos} ({key} takes {allowed})")
+    numbers = [g for g in m.groups() if g is not None]
+    if any(int_text_problem(g) for g in numbers):  # digit count checked before int()
+        raise InputError(f"bad value '{key}={shorten(text.strip())}' at position {pos} "
+                         f"({key} must be at most {MAX_INT_TEXT})")
     a = int(m.group(1))
     return (a, int(m.group(2))) if m.group(2) is not None else a
+
+
+def _split_item(item: str, pos: int) -> _Item:
+    """NAME [ '(' args ')' ] [ '*' COUNT ], whitespace anywhere between; InputError if it is not that shape."""
+    start = len(item) - len(item.lstrip())
+    m = _NAME_RE.match(item, start)
+    at = m.end() if m else start
+    name = m.group(0) if m else ""
+    rest_start = at + len(item[at:]) - len(item[at:].lstrip())
+    args = None
+    args_offset = 0
+    if m and item.startswith("(", rest_start):
+        close = item.find(")", rest_start + 1)
+        inner_open = item.find("(", rest_start + 1)
+        if close < 0:
+            raise InputError(f"missing ')' in '{shorten(item.strip())}' at position {pos}")
+        if 0 <= inner_open < close:
+            raise InputError(f"unexpected '(' inside the brackets of '{shorten(item.strip())}' at position {pos} "
+                             f"(write NAME(key=value, ...), e.g. conv(k=3,s=1,p=1,c=64))")
+        args, args_offset = item[rest_start + 1:close], rest_start + 1
+        at = close + 1
+        rest_start = at + len(item[at:]) - len(item[at:].lstrip())
+    repeat = None
+    if m and item.startswith("*", rest_start):
+        repeat = item[rest_start + 1:].strip()
+        if not repeat or any(ch.isspace() for ch in repeat):
+            raise InputError(f"bad repeat '*{shorten(repeat)}' at position {pos} (use *N with N from 1 to "
+                             f"{MAX_REPEAT})")
+        rest_start = len(item)
+    if not m or item[rest_start:].strip():
+        if item.count("(") > item.count(")"):
+            raise InputError(f"missing ')' in '{shorten(item.strip())}' at position {pos}")
+        raise InputError(f"cannot read layer '{shorten(item.strip())}' at position {pos} "
+                         f"(write NAME or NAME(key=value, ...), e.g. conv(k=3,s=1,p=1,c=64))")
+    return _Item(name, args, args_offset, repeat)
+
+
+def _repeat_count(text: str, pos: int) -> int:
+    """N of *N: ASCII digits, 1..MAX_REPEAT, checked on the text's length before int()."""
+    digits = text.lstrip("0")
+    if not text.isascii() or not text.isdigit() or len(digits) > len(str(MAX_REPEAT)) or not digits \
+            or int(digits) > MAX_REPEAT:
+        raise InputError(f"bad repeat '*{shorten(text)}' at position {pos} (use *N with N from 1 to {MAX_REPEAT})")
+    return int(digits)
 
 
 def _split_top(spec: str) -> list[tuple[str, int]]:
@@ -301,38 +371,42 @@ def _split_top(spec: str) -> list[tuple[str, int]]:
 
 
 def parse_layers(spec: str) -> list[Layer]:
-    """Parse a layer spec into layer dataclasses with auto names (conv1, pool1, bn1, relu1, fc1, ...)."""
+    """Parse a layer spec into layer dataclasses with auto names (conv1, pool1, bn1, relu1, fc1, ...).
+
+    Limits first: the spec's length before anything, each *N and the running layer count before expanding.
+    """
+    if len(spec) > MAX_SPEC_CHARS:
+        raise InputError(f"layer spec has {len(spec)} characters; at most {MAX_SPEC_CHARS} are allowed")
     layers: list[Layer] = []
     counters: dict[str, int] = {}
     for item, offset in _split_top(spec):
         if not item.strip():
             continue
         pos = offset + len(item) - len(item.lstrip()) + 1  # 1-based position of the item
-        m = _LAYER_RE.match(item)
-        if not m and item.count("(") > item.count(")"):
-            raise InputError(f"missing ')' in '{item.strip()}' at position {pos}")
-        if not m:
-            raise InputError(f"cannot read layer '{item.strip()}' at position {pos} "
-                             f"(write NAME or NAME(key=value, ...), e.g. conv(k=3,s=1,p=1,c=64))")
-        word = m.group(1).lower()
+        parts = _split_item(item, pos)
+        word = parts.name.lower()
         if word not in _LAYER_WORDS:
-            raise InputError(f"unknown layer '{m.group(1)}' at position {pos} "
+            raise InputError(f"unknown layer '{shorten(parts.name)}' at position {pos} "
                              f"(expected one of {', '.join(LAYER_WORDS)})")
+        repeat = 1 if parts.repeat is None else _repeat_count(parts.repeat, pos)
+        if len(layers) + repeat > MAX_LAYERS:
+            raise InputError(f"layer spec has more than {MAX_LAYERS} layers (at position {pos}, after repeats); "
+                             f"at most {MAX_LAYERS} are allowed")
         kind, allowed, positional, required = _LAYER_WORDS[word]
         args: dict[str, object] = {}
-        if m.group(2) is not None and m.group(2).strip():
-            arg_base = offset + m.start(2)
-            for raw, arg_off in _split_args(m.group(2)):
+        if parts.args is not None and parts.args.strip():
+            arg_base = offset + parts.args_offset
+            for raw, arg_off in _split_args(parts.args):
                 apos = arg_base + arg_off + len(raw) - len(raw.lstrip()) + 1
                 key, eq, val = raw.partition("=")
                 key = key.strip().lower()
                 if not eq:
                     if positional is None or positional in args:
-                        raise InputError(f"unexpected value '{raw.strip()}' at position {apos} "
+                        raise InputError(f"unexpected value '{shorten(raw.strip())}' at position {apos} "
                                          f"({word} takes {_describe_keys(allowed)})")
                     key, val = positional, raw
                 if key not in allowed:
-                    raise InputError(f"unknown key '{key}' for {word} at position {apos} "
+                    raise InputError(f"unknown key '{shorten(key)}' for {word} at position {apos} "
                                      f"({word} takes {_describe_keys(allowed)})")
                 if key in args:
                     raise InputError(f"repeated key '{key}' at position {apos}")
@@ -340,11 +414,6 @@ def parse_layers(spec: str) -> list[Layer]:
         missing = [k for k in required if k not in args]
         if missing:
             raise InputError(f"{word} needs {missing[0]}= (at position {pos}, e.g. {_example(word)})")
-        repeat = 1
-        if m.group(3) is not None:
-            if not m.group(3).isdigit() or int(m.group(3)) < 1:
-                raise InputError(f"bad repeat '*{m.group(3)}' at position {pos} (use *N with N >= 1)")
-            repeat = int(m.group(3))
         for _ in range(repeat):
             prefix = "pool" if kind == "maxpool" else kind  # `pool` is the everyday word for max pooling
             counters[prefix] = counters.get(prefix, 0) + 1

@@ -16,6 +16,7 @@ from typing import Sequence
 
 
 from calculators.errors import InputError
+from calculators.limits import MAX_ENTRIES, MAX_TEXT_CHARS, check_length, shorten
 from calculators.parsing import parse_number
 from calculators.result import Result
 
@@ -29,8 +30,8 @@ __all__ = [
 VECTOR_FORM = "numbers separated by commas, e.g. 3,-4,0"
 MATRIX_FORM = "rows separated by ';' and entries by ',', e.g. \"1,2;3,4\""
 MAX_MAGNITUDE = 1e100  # keeps squares and float conversions of huge ints finite
-MAX_TERMS_SHOWN = 12
-MAX_EXACT_P = 64  # above this, exact integer powers get needlessly huge; use scaled floats  # long inputs: show the first terms and a count, not thousands of them
+MAX_TERMS_SHOWN = 12  # long inputs: show the first terms and a count, not thousands of them
+MAX_EXACT_P = 64  # above this, exact integer powers get needlessly huge; use scaled floats
 
 Number = int | float
 
@@ -39,20 +40,30 @@ Number = int | float
 
 def _parse_row(text: str, what: str, form: str) -> list[Number]:
     values = []
+    shown = shorten(text.strip())
     for i, piece in enumerate(text.split(","), start=1):
         if not piece.strip():
-            raise InputError(f"{what} '{text}': value {i} is empty; expected {form}")
-        value = parse_number(piece)
+            raise InputError(f"{what} '{shown}': value {i} is empty; expected {form}")
+        value = parse_number(piece, f"{what}: value {i}")
         if value is None:
-            raise InputError(f"{what} '{text}': value {i} '{piece.strip()}' is not a finite number; expected {form}")
+            raise InputError(f"{what} '{shown}': value {i} '{shorten(piece.strip())}' is not a finite number; "
+                             f"expected {form}")
         values.append(value)
     return values
+
+
+def _check_size(text: str, what: str, entries: int) -> None:
+    """Limits first, counted without splitting: characters, then entries."""
+    check_length(text, MAX_TEXT_CHARS, what)
+    if entries > MAX_ENTRIES:
+        raise InputError(f"{what} has {entries} entries; at most {MAX_ENTRIES} are allowed")
 
 
 def parse_vector(text: str) -> list[Number]:
     """'3,-4,0' → [3, -4, 0]."""
     if not text.strip():
         raise InputError(f"empty vector; expected {VECTOR_FORM}")
+    _check_size(text, "vector", text.count(",") + 1)
     return _parse_row(text, "vector", VECTOR_FORM)
 
 
@@ -60,6 +71,7 @@ def parse_matrix(text: str) -> list[list[Number]]:
     """'1,2;3,4' → [[1, 2], [3, 4]]; rows must all have the same length."""
     if not text.strip():
         raise InputError(f"empty matrix; expected {MATRIX_FORM}")
+    _check_size(text, "matrix", text.count(",") + text.count(";") + 1)
     rows = [_parse_row(row, f"matrix row {r}", MATRIX_FORM) for r, row in enumerate(text.split(";"), start=1)]
     _check_rectangular(rows)
     return rows
@@ -83,6 +95,8 @@ def _as_vector(x) -> list[Number]:
         raise InputError(f"vector {x!r} is not a sequence; expected {VECTOR_FORM}") from None
     if not items:
         raise InputError(f"empty vector; expected {VECTOR_FORM}")
+    if len(items) > MAX_ENTRIES:
+        raise InputError(f"vector has {len(items)} entries; at most {MAX_ENTRIES} are allowed")
     return [_check_number(v, f"vector entry {i + 1}", VECTOR_FORM) for i, v in enumerate(items)]
 
 
@@ -104,6 +118,8 @@ def _as_matrix(a) -> list[list[Number]]:
     if not rows or not rows[0]:
         raise InputError(f"empty matrix; expected {MATRIX_FORM}")
     _check_rectangular(rows)
+    if len(rows) * len(rows[0]) > MAX_ENTRIES:
+        raise InputError(f"matrix has {len(rows) * len(rows[0])} entries; at most {MAX_ENTRIES} are allowed")
     return [[_check_number(v, f"matrix entry ({r + 1}, {c + 1})", MATRIX_FORM) for c, v in enumerate(row)]
             for r, row in enumerate(rows)]
 
@@ -277,7 +293,11 @@ def vector_norms(x, p: float | None = None) -> dict[str, Result]:
 def _singular_values(m: list[list[Number]]) -> "np.ndarray":
     import numpy as np  # lazy: only matrix norms need an SVD
 
-    return np.linalg.svd(np.asarray(m, dtype=np.float64), compute_uv=False)
+    try:
+        return np.linalg.svd(np.asarray(m, dtype=np.float64), compute_uv=False)
+    except np.linalg.LinAlgError:
+        raise InputError("the SVD did not converge for this matrix; nuclear and spectral norms need entries "
+                         "of less extreme magnitudes") from None
 
 
 def frobenius_norm(a) -> Result:

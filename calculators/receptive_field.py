@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from calculators.errors import InputError
+from calculators.limits import MAX_INT, MAX_INT_TEXT
 from calculators.layers import (GLOBAL_KINDS, Conv, ConvTranspose, Layer, Pair, Pool, ResidualBlock, block_paths,
                                 fmt_pair, pair, spatial_output)
 from calculators.result import Result
@@ -127,6 +128,10 @@ def receptive_field_table(layers: list[Layer], input_size: int | Pair, network: 
                 (f"k_eff = {d}·({k}−1)+1 = {k_eff}; r = {r[a]} + ({k_eff}−1)·{j[a]} = {new_r}; "
                  f"j = {j[a]}·{s} = {j[a] * s}; start = {float(start[a]):g} + (({k_eff}−1)/2 − {p})·{j[a]} = "
                  f"{float(new_start):g}; out = {out[a]}"))
+            if max(new_r, j[a] * s) > MAX_INT:  # strides multiply: conv(k=1,s=10^6)*1000 would reach 10^6000
+                raise InputError(f"layer {layer.name}: the {'jump' if j[a] * s > MAX_INT else 'receptive field'} "
+                                 f"would exceed {MAX_INT_TEXT} (jump = product of the strides so far, "
+                                 f"RF grows by (k_eff − 1)·jump)")
             eff_pad[a] += p * j[a]
             r[a], start[a], j[a] = new_r, new_start, j[a] * s
         if axis_steps[0] == axis_steps[1]:

@@ -18,13 +18,13 @@ from fractions import Fraction
 from functools import lru_cache
 from math import ceil, floor
 
-from calculators import conv
+from calculators import conv, limits
 from calculators.errors import InputError
 from calculators.result import Result
 
 OPS = ("conv", "transposed", "pool")
 UNKNOWNS = ("padding", "stride", "kernel", "input_size")
-MAX_CANDIDATES = 100_000  # far above any real layer; stops `--stride 10**9` from hanging the CLI
+MAX_CANDIDATES = limits.MAX_CANDIDATES  # far above any real layer; stops `--stride 10**9` from hanging the CLI
 SHOWN_CHECKS = 8  # candidate checks listed one per line before summarising
 
 LETTER_OF = {"input_size": "n", "kernel": "k", "stride": "s", "padding": "p"}

@@ -12,6 +12,7 @@ import math
 import re
 
 from calculators.errors import InputError
+from calculators.limits import MAX_NUMBER_CHARS, NUMBER_LIMIT_HELP, check_length, help_block, shorten
 from dlquiz.commands import Output
 
 # argparse's own pattern only knows plain numbers like -3 or -.5, not "-3,4" or "-1,2;3,4".
@@ -26,6 +27,10 @@ examples:
   dlquiz calc iou 0,0,10,10 5,5,15,15
   dlquiz calc iou 0,0,9,9 5,5,14,14 --pixel-inclusive     old Pascal VOC "+1" widths
   dlquiz calc iou -5,-5,5,5 0,0,10,10 --json
+
+limits:
+  numbers: ASCII, at most {MAX_NUMBER_CHARS} characters each, |x| <= 1e100; float boxes need an area of at
+  least 2.2e-308 (the smallest normal float): scale tiny boxes up, the metrics do not change
 """
 
 NORM_EPILOG = """\
@@ -41,7 +46,13 @@ examples:
   dlquiz calc norm --vector=-3,4 --json        same, the explicit way
   dlquiz calc norm --matrix "1,2;3,4"
   dlquiz calc norm --matrix "-1,2;3,-4" --json
+
+{NUMBER_LIMIT}
 """
+
+
+IOU_EPILOG = IOU_EPILOG.replace("{MAX_NUMBER_CHARS}", str(MAX_NUMBER_CHARS))
+NORM_EPILOG = NORM_EPILOG.replace("{NUMBER_LIMIT}", help_block(NUMBER_LIMIT_HELP))
 
 
 def _accept_negative_values(parser: argparse.ArgumentParser) -> None:
@@ -106,10 +117,14 @@ def handle_iou(args: argparse.Namespace) -> Output:
 
 
 def _parse_p(text: str) -> float:
+    check_length(text.strip(), MAX_NUMBER_CHARS, f"--p '{shorten(text.strip())}'")
     try:
+        if not text.isascii() or "_" in text:  # float() also reads '٣' and '1_0'
+            raise ValueError(text)
         return float(text)
     except ValueError:
-        raise InputError(f"--p '{text}' is not a number; expected a real P >= 1, e.g. --p 3 or --p inf") from None
+        raise InputError(f"--p '{shorten(text)}' is not a number; expected a real P >= 1, e.g. --p 3 or --p inf") \
+            from None
 
 
 def _number_text(v) -> str:

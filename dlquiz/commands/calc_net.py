@@ -6,6 +6,8 @@ import argparse
 from typing import TYPE_CHECKING
 
 from calculators.errors import InputError
+from calculators.limits import (INT_LIMIT_HELP, MAX_INT_TEXT, SPEC_LIMIT_HELP, help_block, int_text_problem, parse_int,
+                               shorten)
 from calculators.preset_catalog import PRESET_DESCRIPTIONS
 from dlquiz.commands import Output
 
@@ -22,7 +24,8 @@ SPEC_HELP = ("layer spec, e.g. \"conv(k=11,s=4,p=2,c=64); relu; pool(k=3,s=2); c
 def _preset_epilog() -> str:
     width = max(map(len, PRESET_DESCRIPTIONS))
     lines = [f"  {name:<{width}}  {desc}" for name, desc in PRESET_DESCRIPTIONS.items()]
-    return "networks:\n" + "\n".join(lines)
+    return "networks:\n" + "\n".join(lines) + "\n\n" + help_block(SPEC_LIMIT_HELP,
+                                                                 "--size and --in-channels: " + INT_LIMIT_HELP)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser.add_argument("--size", metavar="N", help="input height = width N, or HxW (default: the preset's, "
                                                         "224 for --layers)")
         if parser is params:
-            parser.add_argument("--in-channels", type=int, metavar="C",
+            parser.add_argument("--in-channels", type=_in_channels, metavar="C",
                                 help="input channels (default: the preset's, 3 for --layers)")
         parser.add_argument("--list", action="store_true", help="list the preset networks")
         parser.add_argument("--steps", action="store_true", help="also print the per-layer derivation")
@@ -52,10 +55,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 # --------------------------------------------------------------------------- argument resolution
 
+def _in_channels(text: str) -> int:
+    """argparse type for --in-channels: a strict integer (ASCII, at most 10^18)."""
+    try:
+        return parse_int(text, "--in-channels")
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _parse_size(text: str) -> Pair:
-    parts = text.lower().replace("×", "x").split("x")
-    if len(parts) not in (1, 2) or not all(p.strip().isdigit() for p in parts) or min(int(p) for p in parts) < 1:
-        raise InputError(f"bad --size '{text}' (use a positive integer N or HxW, e.g. 224 or 224x160)")
+    """'224' or '224x160' (also 224×160): positive ASCII integers up to 10^18; '²' and 5000 digits refused."""
+    parts = text.lower().replace("×", "x").split("x", 2)
+    problems = [int_text_problem(part) for part in parts]
+    if len(parts) in (1, 2) and any(p.startswith("too large") for p in problems):
+        raise InputError(f"bad --size '{shorten(text)}' (each side must be at most {MAX_INT_TEXT})")
+    if len(parts) not in (1, 2) or any(problems) or min(int(p) for p in parts) < 1:
+        raise InputError(f"bad --size '{shorten(text)}' (use a positive integer N or HxW, e.g. 224 or 224x160)")
     return (int(parts[0]), int(parts[-1]))
 
 
@@ -110,7 +125,14 @@ def _table(header: list[str], rows: list[list[str]], align: str) -> str:
 
 
 def human(n: int) -> str:
-    """4089184256 -> '4.09G', 118013952 -> '118.01M'."""
+    """4089184256 -> '4.09G', 118013952 -> '118.01M'; from 10^15 on '1.23e+21' (no float division: a
+    400-digit total used to raise OverflowError)."""
+    if abs(n) >= 10 ** 15:
+        exponent = len(str(abs(n))) - 1  # totals stay far below Python's 4300-digit str() limit (sizes ≤ 10^18)
+        mantissa = (abs(n) + 5 * 10 ** (exponent - 3)) // 10 ** (exponent - 2)  # 3 significant digits, rounded
+        if mantissa >= 1000:
+            mantissa, exponent = mantissa // 10, exponent + 1
+        return f"{'-' if n < 0 else ''}{mantissa // 100}.{mantissa % 100:02d}e+{exponent}"
     for factor, suffix in ((10 ** 9, "G"), (10 ** 6, "M"), (10 ** 3, "K")):
         if abs(n) >= factor:
             return f"{n / factor:.2f}{suffix}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 
+from calculators.limits import INT_LIMIT_HELP, MAX_INT_TEXT, int_text_problem, shorten
 from dlquiz.commands import Output
 
 CONV_EXAMPLES = """\
@@ -17,6 +18,9 @@ examples:
   dlquiz calc conv --size 32 --kernel 5 --json
 
 Any of --size/--kernel/--stride/--padding/--dilation/--output-padding may be H,W.
+
+limits:
+  {INT_LIMIT}
 """
 
 POOL_EXAMPLES = """\
@@ -27,21 +31,25 @@ examples:
 
 The stride defaults to the kernel, as in PyTorch. PyTorch requires padding <= kernel/2.
 Any of --size/--kernel/--stride/--padding/--dilation may be H,W.
+
+limits:
+  {INT_LIMIT}
 """
+
+CONV_EXAMPLES = CONV_EXAMPLES.replace("{INT_LIMIT}", INT_LIMIT_HELP)
+POOL_EXAMPLES = POOL_EXAMPLES.replace("{INT_LIMIT}", INT_LIMIT_HELP)
 
 
 def int_or_pair(text: str) -> int | tuple[int, int]:
-    """argparse type: "224" → 224, "224,160" → (224, 160)."""
-    parts = text.split(",")
-    try:
-        numbers = [int(part) for part in parts]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer or an H,W pair, got {text!r}") from None
-    if len(numbers) == 1:
-        return numbers[0]
-    if len(numbers) == 2:
-        return numbers[0], numbers[1]
-    raise argparse.ArgumentTypeError(f"expected an integer or an H,W pair, got {text!r}")
+    """argparse type: "224" → 224, "224,160" → (224, 160). ASCII digits, |n| ≤ 10^18 (checked before int())."""
+    parts = text.split(",", 2)
+    problems = [int_text_problem(part) for part in parts]
+    if len(parts) in (1, 2) and any(p.startswith("too large") for p in problems):
+        raise argparse.ArgumentTypeError(f"{shorten(text)!r} is too large (integers are limited to {MAX_INT_TEXT})")
+    if len(parts) not in (1, 2) or any(problems):
+        raise argparse.ArgumentTypeError(f"expected an integer or an H,W pair, got {shorten(text)!r}")
+    numbers = [int(part) for part in parts]
+    return numbers[0] if len(numbers) == 1 else (numbers[0], numbers[1])
 
 
 def _add_shared(parser: argparse.ArgumentParser, stride_help: str) -> None:

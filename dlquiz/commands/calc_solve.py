@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 
+from calculators.limits import INT_LIMIT_HELP, MAX_CANDIDATES, int_text_problem, shorten
 from dlquiz.commands import Output
 from dlquiz.commands.calc_size import render_text
 
@@ -26,6 +27,9 @@ examples:
 
 One spatial dimension at a time. Layer type: conv (default), --transposed, or --pool (max;
 --avg for average, --ceil for ceil_mode). Every answer is checked with PyTorch's rules.
+
+limits:
+  """ + INT_LIMIT_HELP + f"""; at most {MAX_CANDIDATES} candidate values are checked
 """
 
 PROBLEMS = {
@@ -68,11 +72,13 @@ OPTION_HELP = {
 
 
 def integer(text: str) -> int:
-    """argparse type with a one-line message naming the bad value."""
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    """argparse type with a one-line message naming the bad value; ASCII digits, |n| ≤ 10^18."""
+    problem = int_text_problem(text)
+    if problem.startswith("too large"):
+        raise argparse.ArgumentTypeError(f"{shorten(text)!r} is {problem}")
+    if problem:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {shorten(text)!r}")
+    return int(text)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -84,7 +90,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                     parser_class=type(solve))
     for name, (summary, examples) in PROBLEMS.items():
         parser = problems.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
-                                     epilog="examples:\n" + examples,
+                                     epilog="examples:\n" + examples + "\n\nlimits:\n  " + INT_LIMIT_HELP,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
         if name == "same":
             _add_same_options(parser)

@@ -2,10 +2,17 @@
 
 Each form builds the same argument list a user would type after `dlquiz calc`, and runs it through
 the CLI's own parser and handler (`dlquiz.cli.run_command`): one code path, one set of messages.
+
+Nothing typed can close the app: positional values go after `--` (so `-h` is a value, not argparse's
+help action), and any error, expected or not, becomes one red line with the stale result cleared.
+Short input (the calculators' limits keep it cheap) is computed at once; long input or a `*N` repeat
+is computed in a thread worker, so pasting a big spec never freezes the screen, and only the latest
+keystroke's result is shown.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -64,20 +71,50 @@ FORMS = (
 )
 
 
+SYNC_CHARS = 200  # up to this many characters in a form (and no `*N`), compute on the UI thread at once
+
+
 def form_argv(form: Form, values: dict[str, str], switches: dict[str, bool]) -> list[str]:
-    """The argument list for `dlquiz calc …` (empty fields are left out)."""
+    """The argument list for `dlquiz calc …` (empty fields are left out).
+
+    Options come first as --flag=value; positional values follow a `--`, so that text such as -h or
+    --list typed into a field is read as a value and never as an option.
+    """
     argv = list(form.command)
     if form.key in ("rf", "params") and values.get("layers"):
         values = {**values, "network": ""}  # typed layers win over the preset
     if form.key == "norm" and values.get("matrix"):
         values = {**values, "vector": ""}
+    positional = []
     for f in form.fields:
         value = values.get(f.key, "").strip()
         if not value:
             continue
-        argv += [value] if f.flag is None else [f"{f.flag}={value}"]
+        if f.flag is None:
+            positional.append(value)
+        else:
+            argv.append(f"{f.flag}={value}")
     argv += [flag for flag, on in switches.items() if on]
-    return argv
+    return argv + (["--", *positional] if positional else [])
+
+
+def _one_line(message: str, limit: int = 300) -> str:
+    text = " ".join(message.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def compute(argv: list[str]):
+    """(Output, None) or (None, one-line error). Never raises: the screen must outlive any input."""
+    from dlquiz import cli  # looked up per call (tests replace run_command)
+
+    try:
+        return cli.run_command(argv), None
+    except InputError as exc:
+        return None, _one_line(str(exc))
+    except SystemExit:  # an argparse action that exits (help, version); `--` keeps field text away from them
+        return None, "that is a command-line option, not a value; type numbers or a layer spec here"
+    except Exception as exc:  # a bug must not close the app: say what happened, in one line
+        return None, _one_line(f"could not compute this ({type(exc).__name__}: {exc})")
 
 
 def without_text_table(text: str) -> str:
@@ -92,6 +129,10 @@ def without_text_table(text: str) -> str:
 class CalcScreen(Screen):
     CSS_PATH = "calc.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._generations: dict[str, int] = {}  # per form, the latest request: older results are dropped
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -132,23 +173,50 @@ class CalcScreen(Screen):
             self.recalculate(form)
 
     def recalculate(self, form: Form) -> None:
-        from dlquiz.cli import run_command
-
         values = {f.key: self.query_one(f"#{form.key}-{f.key}", Input).value for f in form.fields}
         switches = {flag: self.query_one(f"#{form.key}-{flag.strip('-')}", Checkbox).value
                     for flag, _ in form.switches}
-        error = self.query_one(f"#{form.key}-error", Static)
-        try:
-            output = run_command(form_argv(form, values, switches))
-        except InputError as exc:
-            error.update(Text(str(exc), style="bold red"))
+        argv = form_argv(form, values, switches)
+        generation = self._generations.get(form.key, 0) + 1
+        self._generations[form.key] = generation
+        heavy = sum(len(v) for v in values.values()) > SYNC_CHARS or "*" in values.get("layers", "")
+        if not heavy:
+            self._show(form, generation, *compute(argv))
             return
-        error.update("")
-        text = output.text
-        if form.table:
-            self._fill_table(form, output.data)
-            text = without_text_table(text)
-        self.query_one(f"#{form.key}-result", Static).update(Text(text))
+        self.query_one(f"#{form.key}-error", Static).update(Text("computing…", style="dim"))
+        self.run_worker(partial(self._compute_in_thread, form, generation, argv), thread=True,
+                        exclusive=True, group=f"calc-{form.key}", exit_on_error=False)
+
+    def _compute_in_thread(self, form: Form, generation: int, argv: list[str]) -> None:
+        output, error = compute(argv)
+        if self._generations.get(form.key) != generation:
+            return  # a later keystroke superseded this one
+        try:
+            self.app.call_from_thread(self._show, form, generation, output, error)
+        except RuntimeError:  # the app closed meanwhile
+            pass
+
+    def _show(self, form: Form, generation: int, output, error: str | None) -> None:
+        if self._generations.get(form.key) != generation or not self.is_mounted:
+            return
+        result = self.query_one(f"#{form.key}-result", Static)
+        message = self.query_one(f"#{form.key}-error", Static)
+        if error is None:
+            try:
+                text = output.text
+                if form.table:
+                    self._fill_table(form, output.data)
+                    text = without_text_table(text)
+            except Exception as exc:  # same promise as compute(): one red line, never a crash
+                error = _one_line(f"could not show this result ({type(exc).__name__}: {exc})")
+        if error is not None:
+            message.update(Text(error, style="bold red"))
+            result.update("")  # a stale answer next to an error would read as the answer
+            if form.table:
+                self.query_one(f"#{form.key}-table", DataTable).clear(columns=True)
+            return
+        message.update("")
+        result.update(Text(text))
 
     def _fill_table(self, form: Form, data: dict) -> None:
         table = self.query_one(f"#{form.key}-table", DataTable)
