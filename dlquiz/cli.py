@@ -73,7 +73,8 @@ def build_parser(parser_class: type[argparse.ArgumentParser] = OneLineParser) ->
 
 def _print(output, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(output.data, ensure_ascii=False, indent=2))
+        # allow_nan=False: NaN/Infinity are not JSON; a calculator must never hand them out
+        print(json.dumps(output.data, ensure_ascii=False, indent=2, allow_nan=False))
     else:
         print(output.text)
 

@@ -47,6 +47,25 @@ def _peak_rss_mb() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
+def _json_problem(argv: list[str], text: str) -> str | None:
+    """Why the output of a `--json` call is not strict JSON (no NaN/Infinity), or None.
+    `quiz --json` prints the questions as it goes and the summary object last: that object is checked."""
+    if "--json" not in argv or "-h" in argv or "--help" in argv:
+        return None
+    if argv[:1] == ["quiz"]:
+        start = text.rfind("\n{")
+        text = text[start + 1:] if start >= 0 else text
+
+    def refuse(name: str):
+        raise ValueError(f"{name} is not JSON")
+
+    try:
+        json.loads(text, parse_constant=refuse)
+    except ValueError as exc:
+        return f"{exc}: {text[:200]!r}"
+    return None
+
+
 def run_case(argv: list[str], stdin_text: str) -> dict:
     from dlquiz.cli import main
 
@@ -73,6 +92,7 @@ def run_case(argv: list[str], stdin_text: str) -> dict:
         elapsed = time.perf_counter() - start
         sys.stdin, sys.stdout, sys.stderr = saved
     return {"exit": code, "exception": exception, "traceback": tb, "hang": hang, "elapsed": elapsed,
+            "json_problem": _json_problem(argv, out.getvalue()) if code == 0 else None,
             "cpu": _cpu_s() - cpu_before,
             "rss_growth_mb": _peak_rss_mb() - rss_before,
             "stdout": out.getvalue()[:MAX_TEXT], "stderr": err.getvalue()[:MAX_TEXT]}

@@ -117,6 +117,7 @@ def check(result: dict, argv: list[str], allowed_exits=(0, 2)) -> None:
     assert code in allowed_exits, f"{shown}: exit {code}; stderr: {err[-1000:]}"
     if code == 0:
         assert out.strip(), f"{shown}: exit 0 without output"
+        assert result.get("json_problem") is None, f"{shown}: --json output: {result['json_problem']}"
     elif code == 2:
         lines = err.strip().splitlines()
         assert len(lines) == 1, f"{shown}: {len(lines)} lines on stderr, want 1: {err[:1000]!r}"
