@@ -3,7 +3,7 @@
 Nothing here imports torch or textual; SymPy is imported only by `calculators.solve`.
 Every public function returns a `Result` (value + derivation) or raises `InputError`.
 """
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.result import Result
 
 __all__ = ["InputError", "Result"]

@@ -13,7 +13,7 @@ from typing import Callable
 
 from calculators.preset_catalog import PRESET_DESCRIPTIONS  # noqa: F401 (re-exported)
 from calculators.conv import conv_out, pool_out
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.layers import (Activation, AdaptiveAvgPool, BatchNorm, Conv, Dropout, Flatten, Layer, Linear, Pool,
                                 ResidualBlock, pair)
 

@@ -24,7 +24,7 @@ from fractions import Fraction
 from typing import Sequence
 
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.limits import shorten
 from calculators.parsing import parse_number
 from calculators.result import Result

@@ -21,7 +21,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.result import Result
 
 IntOrPair = int | Sequence[int]

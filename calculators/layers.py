@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar, Union
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.limits import (MAX_INT, MAX_INT_TEXT, MAX_LAYERS, MAX_REPEAT, MAX_SPEC_CHARS, int_text_problem,
                                 shorten)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 
 MAX_INT = 10 ** 18
 MAX_INT_TEXT = "10^18"

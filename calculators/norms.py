@@ -15,7 +15,7 @@ import re
 from typing import Sequence
 
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.limits import MAX_ENTRIES, MAX_TEXT_CHARS, check_length, shorten
 from calculators.parsing import parse_number
 from calculators.result import Result

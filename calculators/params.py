@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.layers import (AdaptiveAvgPool, BatchNorm, Conv, ConvTranspose, Flatten, Layer, Linear, Pair,
                                 Pool, ResidualBlock, block_paths, fmt_pair, pair, spatial_output)
 from calculators.result import Result

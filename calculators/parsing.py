@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import re
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.limits import MAX_NUMBER_CHARS
 
 # ASCII only: `\d` would also match '٣' (int() reads it as 3); '²' is not a digit for int() at all.

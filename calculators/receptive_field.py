@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.limits import MAX_INT, MAX_INT_TEXT
 from calculators.layers import (GLOBAL_KINDS, Conv, ConvTranspose, Layer, Pair, Pool, ResidualBlock, block_paths,
                                 fmt_pair, pair, spatial_output)

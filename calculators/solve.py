@@ -19,7 +19,7 @@ from functools import lru_cache
 from math import ceil, floor
 
 from calculators import conv, limits
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.result import Result
 
 OPS = ("conv", "transposed", "pool")

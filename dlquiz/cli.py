@@ -10,7 +10,7 @@ import re
 import sys
 from typing import Sequence
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 
 # Command modules; each one's register() adds its own subcommands.
 CALC_MODULES = ("calc_size", "calc_net", "calc_boxes_norms", "calc_solve")

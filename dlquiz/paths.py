@@ -22,7 +22,7 @@ def data_home() -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        from dlquiz.review.store import StoreError
+        from dlquiz.errors import StoreError
 
         if path.exists() and not path.is_dir():
             raise StoreError(f"{what} is a file, not a folder; {fix}", "home") from None

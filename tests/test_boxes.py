@@ -14,7 +14,7 @@ from hypothesis import given, strategies as st
 
 from calculators.boxes import (box_metrics, ciou, ciou_matrix, diou, diou_matrix, giou, giou_matrix, iou,
                                iou_matrix, parse_box)
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.result import Result
 
 SCALAR = {"iou": iou, "giou": giou, "diou": diou, "ciou": ciou}

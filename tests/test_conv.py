@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calculators import conv
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.result import Result
 
 torch = pytest.importorskip("torch")

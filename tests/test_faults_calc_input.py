@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from calculators import boxes, norms
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.layers import parse_layers
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -149,7 +149,7 @@ def test_quiz_count_at_the_limit_works(tmp_path):
 
 
 def test_session_config_refuses_huge_count_before_building_anything():
-    from calculators.errors import InputError
+    from dlquiz.errors import InputError
     from dlquiz.review.session import MAX_COUNT, Session, SessionConfig
 
     class NoStore:  # Session.start must refuse before touching the store or the bank
@@ -178,7 +178,7 @@ def test_tui_setup_with_huge_count_shows_error_and_stays_up(tmp_path):
 
 
 def test_session_count_message_for_an_int_too_long_to_print():
-    from calculators.errors import InputError
+    from dlquiz.errors import InputError
     from dlquiz.review.session import SessionConfig
 
     with pytest.raises(InputError, match=r"from 1 to 1000, got a number of about 50\d\d digits"):

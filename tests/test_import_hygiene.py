@@ -9,7 +9,7 @@ PURE = ["calculators", "calculators.conv", "calculators.receptive_field", "calcu
         "calculators.boxes", "calculators.norms", "calculators.layers", "calculators.architectures",
         "question_bank", "question_bank.loader", "question_bank.answers", "question_bank.render",
         "question_bank.generators", "dlquiz.review.session", "dlquiz.review.stats", "dlquiz.lab",
-        "dlquiz.lab.catalog", "dlquiz.cli"]
+        "dlquiz.lab.catalog", "dlquiz.cli", "dlquiz.errors"]
 
 
 def loaded_after(code: str) -> set[str]:

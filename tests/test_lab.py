@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from dlquiz.lab import data as datasets
 from dlquiz.lab.catalog import EXPERIMENTS
 from dlquiz.lab.engine import RunConfig, Variant, pick_device, train_variants

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import torch
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from dlquiz.lab.engine import RunConfig, Variant, train_variants
 from dlquiz.lab.experiments import BUILDERS, ExperimentConfig, run_experiment
 from dlquiz.lab.models import MLP

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.layers import (Activation, AdaptiveAvgPool, BatchNorm, Conv, ConvTranspose, Dropout, Flatten, Linear,
                                 Pool, ResidualBlock, block_paths, parse_layers, spatial_output)
 

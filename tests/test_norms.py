@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, strategies as st
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.norms import (frobenius_norm, induced_l1_norm, induced_linf_norm, l0_norm, l1_norm, l2_norm,
                                linf_norm, lp_norm, matrix_norms, nuclear_norm, parse_matrix, parse_vector,
                                spectral_norm, vector_norms)

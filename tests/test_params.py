@@ -8,7 +8,7 @@ from hypothesis import given, strategies as st
 from torch import nn
 
 from calculators.architectures import PRESET_NAMES, get_preset, resnet
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.layers import parse_layers
 from calculators.params import count_params
 from tests.torch_builders import build_from_layers, reference, rows

@@ -10,7 +10,7 @@ import torch
 from hypothesis import assume, given, strategies as st
 
 from calculators.architectures import get_preset
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.layers import Conv, Pool, parse_layers
 from calculators.receptive_field import receptive_field_table
 from tests.torch_builders import NOTES_ALEXNET, NOTES_ZF5, build_from_layers, reference

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from dlquiz.review.scheduler import AGAIN, GOOD, card_id_for, rating_for
 from dlquiz.review.session import Session, SessionConfig
 from dlquiz.review.stats import progress_stats, streak_days

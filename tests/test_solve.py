@@ -11,7 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from calculators import conv, solve
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 
 BRUTE_LIMIT = 120  # far past every bound the small configs below can reach
 
@@ -194,7 +194,7 @@ def test_bad_input_gives_one_line_input_error(call, message):
 
 
 def test_only_solve_imports_sympy():
-    script = ("import sys, calculators, calculators.conv, calculators.result, calculators.errors; "
+    script = ("import sys, calculators, calculators.conv, calculators.result, dlquiz.errors; "
               "print('sympy' in sys.modules)")
     shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "False"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from dlquiz.commands import Output
 
 EXAMPLES = """examples:

@@ -11,7 +11,7 @@ import argparse
 import math
 import re
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.limits import MAX_NUMBER_CHARS, NUMBER_LIMIT_HELP, check_length, help_block, shorten
 from dlquiz.commands import Output
 

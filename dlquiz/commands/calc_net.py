@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.limits import (INT_LIMIT_HELP, MAX_INT_TEXT, SPEC_LIMIT_HELP, help_block, int_text_problem, parse_int,
                                shorten)
 from calculators.preset_catalog import PRESET_DESCRIPTIONS

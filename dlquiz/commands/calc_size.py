@@ -86,7 +86,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_conv(args: argparse.Namespace) -> Output:
     from calculators import conv  # pure Python, but keep `dlquiz --help` free of it
-    from calculators.errors import InputError
+    from dlquiz.errors import InputError
 
     stride = 1 if args.stride is None else args.stride
     if args.transposed:

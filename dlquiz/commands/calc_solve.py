@@ -121,7 +121,7 @@ def _add_problem_options(parser: argparse.ArgumentParser, options: tuple[str, ..
 
 
 def _layer_type(args: argparse.Namespace) -> str:
-    from calculators.errors import InputError
+    from dlquiz.errors import InputError
 
     pooling = args.pool or args.avg or args.ceil
     if args.transposed and pooling:

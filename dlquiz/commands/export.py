@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from dlquiz.commands import Output
 
 

@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle_lab(args) -> Output:
-    from calculators.errors import InputError
+    from dlquiz.errors import InputError
 
     if args.name == "list":
         return list_output()

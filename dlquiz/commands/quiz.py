@@ -47,7 +47,7 @@ def count_arg(text: str) -> int:
 
 
 def handle_quiz(args) -> Output:
-    from calculators.errors import InputError
+    from dlquiz.errors import InputError
     from dlquiz.lang import preferred_lang
     from dlquiz.paths import progress_db_path
     from dlquiz.review.session import Session, SessionConfig, check_count

@@ -29,7 +29,7 @@ from typing import Callable, Iterator
 import torch
 from torch import nn
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 
 
 def pick_device(name: str = "auto") -> torch.device:

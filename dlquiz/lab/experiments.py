@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from dlquiz.lab import data as datasets
 from dlquiz.lab.catalog import EXPERIMENTS
 from dlquiz.lab.engine import RunConfig, StepEvent, Timer, Variant, pick_device, train_variants, variant_summary

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from dlquiz.review.scheduler import GOOD, Reviewer, rating_for
 from dlquiz.review.store import ProgressStore, utc_now
 from question_bank.answers import Verdict, check_answer

@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-from calculators.errors import InputError
+from dlquiz.errors import StoreError
 
 LOCK_TIMEOUT_ENV = "DLQUIZ_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 3.0
@@ -82,15 +82,6 @@ def utc_now() -> datetime:
 
 def iso(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).isoformat()
-
-
-class StoreError(InputError):
-    """The progress database can't be used right now. `kind` is one of: locked, full, io, readonly,
-    cantopen, newer, home, damaged, other. The message is one line; the file was left as it is."""
-
-    def __init__(self, message: str, kind: str = "other"):
-        super().__init__(message)
-        self.kind = kind
 
 
 def lock_timeout() -> float:

@@ -41,7 +41,8 @@ class DlquizApp(App):
         app still starts: read-only opens for reading, anything else runs on a throwaway in-memory store,
         and a red notice says that answers are not being saved. The file itself is never touched."""
         from dlquiz.paths import progress_db_path
-        from dlquiz.review.store import ProgressStore, StoreError
+        from dlquiz.errors import StoreError
+        from dlquiz.review.store import ProgressStore
 
         path = db_path
         try:
@@ -61,7 +62,7 @@ class DlquizApp(App):
         return "Progress not saved" if self.lang == "en" else "进度未保存"
 
     def _setting(self, key: str):
-        from dlquiz.review.store import StoreError
+        from dlquiz.errors import StoreError
 
         try:
             return self.store.get_setting(key)
@@ -70,7 +71,7 @@ class DlquizApp(App):
 
     def save_setting(self, key: str, value) -> None:
         """Settings are a convenience: a store fault is a notice, never a crash."""
-        from dlquiz.review.store import StoreError
+        from dlquiz.errors import StoreError
 
         try:
             self.store.set_setting(key, value)
@@ -127,7 +128,7 @@ class DlquizApp(App):
         from dlquiz.review.session import Session, SessionConfig
         from dlquiz.tui.screens.question import QuestionScreen
 
-        from calculators.errors import InputError
+        from dlquiz.errors import InputError
 
         try:
             session = Session.start(self.bank, self.store, SessionConfig(kind=kind, **filters))

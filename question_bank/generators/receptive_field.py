@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from calculators.layers import Conv, Pool, pair
 from calculators.receptive_field import receptive_field_table
 from question_bank.generators._base import Draft, bi, derivation, register

@@ -9,7 +9,7 @@ import random
 
 from calculators.conv import (checked_conv_out, checked_conv_transpose_out, checked_pool_out, conv_out,
                               conv_size, conv_transpose_size, pool_out, pool_size)
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 from question_bank.generators._base import Draft, arrange_choices, bi, derivation, register, spread_distractors
 
 COMMON_SIZES = (7, 13, 14, 27, 28, 32, 55, 56, 64, 96, 112, 128, 150, 160, 192, 224, 227)

@@ -52,7 +52,7 @@ class BrowseScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        from calculators.errors import InputError
+        from dlquiz.errors import InputError
         from dlquiz.commands.bank import filter_questions
 
         f = parse_filter(self.query_one("#filter", Input).value)

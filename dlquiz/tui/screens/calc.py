@@ -21,7 +21,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Static, TabbedContent, TabPane
 
-from calculators.errors import InputError
+from dlquiz.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ class LabScreen(Screen):
     def read_config(self):
         from dlquiz.lab.experiments import ExperimentConfig
 
-        from calculators.errors import InputError
+        from dlquiz.errors import InputError
 
         name = self.query_one("#lab-experiment", Select).value
         knobs: dict = {}
@@ -138,7 +138,7 @@ class LabScreen(Screen):
 
     # -- run / stop ---------------------------------------------------------------------------
     def action_run(self) -> None:
-        from calculators.errors import InputError
+        from dlquiz.errors import InputError
 
         if self.worker is not None and self.worker.is_running:
             return

@@ -162,7 +162,7 @@ class QuestionScreen(Screen):
         self.submit(event.value)
 
     def submit(self, text: str) -> None:
-        from dlquiz.review.store import StoreError
+        from dlquiz.errors import StoreError
 
         try:
             feedback = self.session.answer(text)
@@ -175,7 +175,7 @@ class QuestionScreen(Screen):
         self._after_grading(feedback)
 
     def _grade_flashcard(self, rating: int) -> None:
-        from dlquiz.review.store import StoreError
+        from dlquiz.errors import StoreError
 
         try:
             feedback = self.session.grade_flashcard(rating)
@@ -231,7 +231,7 @@ class QuestionScreen(Screen):
         if self._finished:
             return
         self._finished = True
-        from dlquiz.review.store import StoreError
+        from dlquiz.errors import StoreError
 
         try:
             summary = self.session.finish()
