@@ -34,8 +34,10 @@ class SetupScreen(ModalScreen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         def value(widget_id):
-            v = self.query_one(f"#{widget_id}", Select).value
-            return None if v is Select.BLANK else v
+            # is_blank(), not a comparison with a sentinel: Textual renamed it (BLANK -> NULL) and
+            # BLANK is now a plain False, so "all" was sent on as the topic
+            select = self.query_one(f"#{widget_id}", Select)
+            return None if select.is_blank() else select.value
 
         from dlquiz.review.session import MAX_COUNT
 
