@@ -17,7 +17,7 @@ THEMES = ("textual-dark", "textual-light")
 class DlquizApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "dlquiz"
-    COMMANDS = App.COMMANDS | {DlquizCommands}
+    COMMANDS = {DlquizCommands}  # it yields Textual's system commands too, after ours
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("question_mark", "help", "Help"),
@@ -85,6 +85,17 @@ class DlquizApp(App):
 
             self._bank = load_bank()
         return self._bank
+
+    @property
+    def question_index(self):
+        """The palette's search index, built on first use for the bank in use."""
+        from question_bank.search import QuestionIndex
+
+        cached = getattr(self, "_question_index", None)
+        if cached is None or cached[0] is not self.bank:
+            cached = (self.bank, QuestionIndex(self.bank))
+            self._question_index = cached
+        return cached[1]
 
     def get_default_screen(self):
         """Home is the bottom of the stack itself (no empty default screen under it to mount)."""

@@ -1,34 +1,80 @@
-"""Command-palette provider: jump to screens, start sessions, find questions by text."""
+"""Command palette: the app's screens and actions, Textual's own system commands, and questions.
+
+One provider for all three so the order is ours: opened empty, the palette lists dlquiz's screens
+first, then the system commands (theme, keys, quit…). Questions are found through
+`question_bank.search.QuestionIndex` (short fields, substring match, capped hits), built once per
+bank and searched in a worker thread, so typing never blocks the UI.
+"""
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 
-from textual.command import Hit, Hits, Provider
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from dlquiz.tui.i18n import t
 
-ACTIONS = [("review", "review"), ("practice", "practice"), ("mock", "mock"), ("errata", "errata"),
-           ("cram", "cram"), ("calc", "calc"), ("browse", "browse"), ("stats", "stats"), ("lab", "lab")]
+ACTIONS = ("review", "practice", "mock", "errata", "cram", "calc", "browse", "stats", "lab")
+ACTION_SCORE = 1.0  # above any question hit: a screen whose name matches is what was meant
+MATCH_STYLE = "reverse"
+
+
+def _label(key: str, lang: str) -> str:
+    other = "zh" if lang == "en" else "en"
+    return f"{t(key, lang)} / {t(key, other)}"
+
+
+def highlighted(text: str, query: str) -> Text:
+    """`text` with every case-insensitive occurrence of each query term marked (plain Text: titles
+    may contain [brackets], which markup would swallow)."""
+    shown = Text(text)
+    folded = text.casefold()
+    if len(folded) != len(text):  # casefold changed the length (ß → ss): offsets would not line up
+        return shown
+    for term in query.casefold().split():
+        start = folded.find(term)
+        while start >= 0:
+            shown.stylize(MATCH_STYLE, start, start + len(term))
+            start = folded.find(term, start + len(term))
+    return shown
 
 
 class DlquizCommands(Provider):
+    def _system_commands(self):
+        return list(self.app.get_system_commands(self.screen))
+
+    async def discover(self) -> Hits:
+        lang = self.app.lang
+        for key in ACTIONS:
+            yield DiscoveryHit(_label(key, lang), partial(self.app.go, key), help="dlquiz")
+        for command in self._system_commands():
+            yield DiscoveryHit(command.title, command.callback, help=command.help)
+
     async def search(self, query: str) -> Hits:
         app = self.app
-        matcher = self.matcher(query)
-        for key, target in ACTIONS:
-            label = f"{t(key, 'en')} / {t(key, 'zh')}"
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, matcher.highlight(label), partial(app.go, target), help="dlquiz")
-        if len(query) < 2:
-            return
         lang = app.lang
-        for q in app.bank.questions:
-            text = f"{q.id} {q.prompt.get(lang)}"
-            score = matcher.match(text)
+        matcher = self.matcher(query)
+        for key in ACTIONS:  # nine short labels: Textual's fuzzy matcher is cheap here
+            label = _label(key, lang)
+            if matcher.match(label) > 0:
+                yield Hit(ACTION_SCORE, matcher.highlight(label), partial(app.go, key), text=label, help="dlquiz")
+        for command in self._system_commands():
+            score = matcher.match(command.title)
             if score > 0:
-                yield Hit(score, matcher.highlight(text[:100]), partial(_show_question, app, q.id),
-                          help=q.topic)
+                yield Hit(score, matcher.highlight(command.title), command.callback, text=command.title,
+                          help=command.help)
+        if len(query.strip()) < 2:
+            return
+        index = app.question_index  # type: ignore[attr-defined]
+        hits = await asyncio.to_thread(index.search, query)
+        best = max((h.score for h in hits), default=1)
+        for hit in hits:
+            title = hit.title(lang)
+            # Textual keeps scores in (0, 1]; below the actions, in our ranking's order
+            yield Hit(0.9 * hit.score / best, highlighted(title, query),
+                      partial(_show_question, app, hit.question.id), text=title,
+                      help=f"{hit.question.id} · {hit.question.topic}")
 
 
 def _show_question(app, question_id: str) -> None:
