@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Use a local wheel folder when the machine has one (CPU torch without a multi-GB download).
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
-.PHONY: run test bench install clean
+.PHONY: run test lint bench install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Not part of `make test` yet. Lint only: the code base is not run through `ruff format`.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -28,6 +28,7 @@ import os
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -36,7 +37,7 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 from dlquiz.lab import data as datasets  # noqa: E402
-from dlquiz.lab.engine import RunConfig, Variant, _grad_norm_tensor, train_variants, weight_layers  # noqa: E402
+from dlquiz.lab.engine import RunConfig, Variant, train_variants, weight_layers  # noqa: E402
 from dlquiz.lab.experiments import BUILDERS, ExperimentConfig, run_experiment  # noqa: E402
 from dlquiz.lab.models import MLP  # noqa: E402
 
@@ -152,8 +153,9 @@ def bench_experiments(device: str) -> None:
         n_var = len(result["variants"])
         variant_steps = sum(min(result["steps"], v.get("early_stop_step") or v.get("diverged_at") or result["steps"])
                             for v in result["variants"].values())
-        print(f"  {name:12} {wall:6.2f} s wall  {cpu:6.2f} s cpu  {result['engine']:7} {n_var} variants × {result['steps']} steps"
-              f"  {wall / max(variant_steps, 1) * 1e3:5.2f} ms per variant-step")
+        print(f"  {name:12} {wall:6.2f} s wall  {cpu:6.2f} s cpu  {result['engine']:7} "
+              f"{n_var} variants × {result['steps']} steps  "
+              f"{wall / max(variant_steps, 1) * 1e3:5.2f} ms per variant-step")
     print(f"  ({load()})")
 
 
@@ -168,7 +170,7 @@ def bench_engines(device: str, repeats: int) -> None:
         for _ in range(repeats):
             for engine in times:
                 cfg = ExperimentConfig(name, device=device, engine=engine)
-                times[engine].append(_timed(lambda: run_experiment(cfg))[0])
+                times[engine].append(_timed(partial(run_experiment, cfg))[0])
         loop, stacked = (statistics.median(times[e]) for e in ("loop", "stacked"))
         print(f"  {name:12} {loop:7.2f}s {stacked:7.2f}s  {stacked / loop:6.2f}x")
     dev = torch.device(device)
@@ -178,9 +180,9 @@ def bench_engines(device: str, repeats: int) -> None:
         all_t, one_t = [], []
         for _ in range(repeats):
             variants, data, run_cfg = BUILDERS["init"](cfg)
-            all_t.append(_timed(lambda: train(variants, data, run_cfg, dev))[0])
+            all_t.append(_timed(partial(train, variants, data, run_cfg, dev))[0])
             variants, data, run_cfg = BUILDERS["init"](cfg)
-            one_t.append(_timed(lambda: train([variants[3]], data, run_cfg, dev))[0])
+            one_t.append(_timed(partial(train, [variants[3]], data, run_cfg, dev))[0])
         a, o = statistics.median(all_t), statistics.median(one_t)
         print(f"    {engine:8} 5 variants {a:6.2f} s, 1 variant {o:6.2f} s: 5 variants cost {a / o:.2f}x one")
 

@@ -11,7 +11,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 MINIMAL = """
 import asyncio
 from textual.app import App
@@ -75,9 +74,9 @@ def fill_reviews(store, bank, n: int) -> None:
 
 
 def answer_latency() -> None:
+    from dlquiz.present import question_text
     from dlquiz.review.session import Session, SessionConfig
     from dlquiz.review.store import ProgressStore
-    from dlquiz.present import question_text
     from question_bank.loader import load_bank
 
     bank = load_bank()

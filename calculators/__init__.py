@@ -3,7 +3,7 @@
 Nothing here imports torch or textual; SymPy is imported only by `calculators.solve`.
 Every public function returns a `Result` (value + derivation) or raises `InputError`.
 """
-from dlquiz.errors import InputError
 from calculators.result import Result
+from dlquiz.errors import InputError
 
 __all__ = ["InputError", "Result"]

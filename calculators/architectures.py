@@ -8,10 +8,10 @@ Layer names follow the literature (conv1..pool5, fc6..fc8) or torchvision's modu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Callable
 
-from calculators.preset_catalog import PRESET_DESCRIPTIONS  # noqa: F401 (re-exported)
+from calculators.preset_catalog import PRESET_DESCRIPTIONS
 from calculators.conv import conv_out, pool_out
 from dlquiz.errors import InputError
 from calculators.layers import (Activation, AdaptiveAvgPool, BatchNorm, Conv, Dropout, Flatten, Layer, Linear, Pool,
@@ -51,8 +51,8 @@ def _classifier(features_out: list[Layer], dropout_first: bool, classes: int = 1
     """fc6, fc7 (4096, ReLU, dropout) and fc8. AlexNet puts dropout before each fc, VGG after each ReLU."""
     out: list[Layer] = list(features_out)
     for n in (6, 7):
-        block = [Linear(4096, name=f"fc{n}"), Activation("relu", f"relu{n}")]
-        drop = Dropout(0.5, f"dropout{n}")
+        block: list[Layer] = [Linear(4096, name=f"fc{n}"), Activation("relu", f"relu{n}")]
+        drop: Layer = Dropout(0.5, f"dropout{n}")
         out += [drop, *block] if dropout_first else [*block, drop]
     return out + [Linear(classes, name="fc8")]
 
@@ -205,11 +205,10 @@ def resnet(name: str, block: str, counts: tuple[int, ...], classes: int = 1000) 
         "conv (the paper's v1 puts it on the first 1×1); a 1×1 conv + BN shortcut where the shape changes",))
 
 
-
 _FACTORIES: dict[str, Callable[[], Preset]] = {
     "lenet5": _lenet5, "alexnet": _alexnet, "alexnet_seed": _alexnet_seed, "zf5": _zf5,
     "vgg16": lambda: _vgg("vgg16"), "vgg19": lambda: _vgg("vgg19"),
-    **{name: (lambda name=name, cfg=cfg: resnet(name, *cfg)) for name, cfg in RESNET_CONFIGS.items()},
+    **{name: partial(resnet, name, block, counts) for name, (block, counts) in RESNET_CONFIGS.items()},
 }
 PRESET_NAMES = tuple(_FACTORIES)
 
@@ -221,21 +220,3 @@ def get_preset(name: str) -> Preset:
     if key not in _FACTORIES:
         raise InputError(f"unknown network '{name}' (choose one of {', '.join(PRESET_NAMES)})")
     return _FACTORIES[key]()
-
-
-def preset_rf_table(name: str, size: int | tuple[int, int] | None = None):
-    """Receptive-field Result for a preset, ending at its last spatial layer, with the preset's notes."""
-    from calculators.receptive_field import receptive_field_table
-
-    preset = get_preset(name)
-    return receptive_field_table(list(preset.layers), size or preset.input_size, preset.name, end=preset.rf_end,
-                                 notes=preset.notes)
-
-
-def preset_params_table(name: str, size: int | tuple[int, int] | None = None, in_channels: int | None = None):
-    """Params/MACs Result for a preset, with the preset's notes."""
-    from calculators.params import count_params
-
-    preset = get_preset(name)
-    return count_params(list(preset.layers), size or preset.input_size, in_channels or preset.in_channels,
-                        preset.name, notes=preset.notes)

@@ -11,28 +11,22 @@ Conventions
 
 Scalar functions return a `Result` with the derivation; with integer (or Fraction) coordinates the
 IoU/GIoU/DIoU arithmetic is exact and the steps show fractions such as 25/175 = 1/7.
-The `*_matrix` functions are NumPy-batched (N, 4) × (M, 4) → (N, M) float64 arrays for question
-generators; they return plain arrays, not `Result`s, and validate boxes the same way.
 """
 from __future__ import annotations
 
 import math
 import numbers
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
 
-
-from dlquiz.errors import InputError
 from calculators.limits import shorten
 from calculators.parsing import parse_number
 from calculators.result import Result
+from dlquiz.errors import InputError
 
-__all__ = [
-    "parse_box", "iou", "giou", "diou", "ciou", "box_metrics",
-    "iou_matrix", "giou_matrix", "diou_matrix", "ciou_matrix",
-]
+__all__ = ["parse_box", "iou", "giou", "diou", "ciou", "box_metrics"]
 
 BOX_FORM = "(x1, y1, x2, y2) with x1 < x2 and y1 < y2"
 MAX_MAGNITUDE = 1e100  # keeps float conversions (atan, squares) of huge coordinates finite
@@ -59,7 +53,7 @@ def parse_box(text: str, label: str = "box") -> tuple[int | float, ...]:
     return tuple(values)
 
 
-def _fmt(x: Number) -> str:
+def _fmt(x: Number | numbers.Real) -> str:
     """Short display: 10, 1/7, 0.142857."""
     if isinstance(x, Fraction):
         return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
@@ -95,7 +89,7 @@ def _coerce_box(box, label: str) -> tuple:
     for c in coords:
         if isinstance(c, bool) or not isinstance(c, numbers.Real) or not math.isfinite(c):
             raise InputError(f"{label} box {box!r} contains {c!r}, not a finite number; expected {BOX_FORM}")
-        if abs(c) > MAX_MAGNITUDE:
+        if abs(int(c) if isinstance(c, numbers.Integral) else float(c)) > MAX_MAGNITUDE:
             raise InputError(f"{label} box {_short_box(coords)} has a coordinate above 1e100 in size; "
                              f"use |coordinate| ≤ 1e100")
     return coords
@@ -155,6 +149,10 @@ class _PairGeometry:
         return self.inter / self.union
 
 
+def _fraction(c: numbers.Rational) -> Fraction:
+    return Fraction(int(c)) if isinstance(c, numbers.Integral) else Fraction(c)
+
+
 def _geometry(pred, gt, pixel_inclusive: bool) -> _PairGeometry:
     raw_p, raw_g = _coerce_box(pred, "pred"), _coerce_box(gt, "gt")
     one = 1 if pixel_inclusive else 0
@@ -162,8 +160,12 @@ def _geometry(pred, gt, pixel_inclusive: bool) -> _PairGeometry:
     _check_extent(raw_g, "gt", one)
     # Exact arithmetic when every coordinate is rational (ints, Fractions, numpy ints).
     exact = all(isinstance(c, numbers.Rational) for c in raw_p + raw_g)
-    conv = (lambda c: Fraction(int(c)) if isinstance(c, numbers.Integral) else Fraction(c)) if exact else float
-    p, g = tuple(map(conv, raw_p)), tuple(map(conv, raw_g))
+    p: tuple[Number, ...]
+    g: tuple[Number, ...]
+    if exact:
+        p, g = tuple(map(_fraction, raw_p)), tuple(map(_fraction, raw_g))
+    else:
+        p, g = tuple(map(float, raw_p)), tuple(map(float, raw_g))
 
     w_p, h_p = p[2] - p[0] + one, p[3] - p[1] + one
     w_g, h_g = g[2] - g[0] + one, g[3] - g[1] + one
@@ -305,8 +307,8 @@ def giou(pred, gt, *, pixel_inclusive: bool = False) -> Result:
         f"GIoU = {_fmt(geo.iou)} − {_fmt(penalty)} = {_value_text(value)}",
     )
     return Result(float(value), "GIoU = IoU − (area(C) − area(A ∪ B)) / area(C), C = smallest box enclosing A and B",
-                  steps, (_convention_note(geo),
-                          "GIoU ∈ [−1, 1]; unlike IoU it still ranks disjoint boxes (closer → higher); loss = 1 − GIoU"))
+                  steps, (_convention_note(geo), "GIoU ∈ [−1, 1]; unlike IoU it still ranks disjoint boxes "
+                          "(closer → higher); loss = 1 − GIoU"))
 
 
 def _distance_steps(geo: _PairGeometry) -> list[str]:
@@ -379,76 +381,3 @@ def box_metrics(pred, gt, *, pixel_inclusive: bool = False) -> dict[str, Result]
     return {name: fn(pred, gt, pixel_inclusive=pixel_inclusive)
             for name, fn in (("iou", iou), ("giou", giou), ("diou", diou), ("ciou", ciou))}
 
-
-# ---------------------------------------------------------------- batched (N, 4) × (M, 4)
-
-def _box_array(boxes, name: str, one: int) -> np.ndarray:
-    import numpy as np  # lazy: only the batched helpers need it; `calc iou` stays light
-    """(K, 4) float64 array of valid boxes, or InputError naming the first bad row."""
-    try:
-        arr = np.asarray(boxes, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be an (N, 4) array of numbers; each row {BOX_FORM}") from None
-    if arr.ndim == 1 and arr.size == 0:
-        arr = arr.reshape(0, 4)  # [] → no boxes
-    if arr.ndim != 2 or arr.shape[1] != 4:
-        raise InputError(f"{name} has shape {arr.shape}; expected (N, 4), each row {BOX_FORM}")
-    finite = np.isfinite(arr).all(axis=1)
-    widths, heights = arr[:, 2] - arr[:, 0] + one, arr[:, 3] - arr[:, 1] + one
-    bad = np.flatnonzero(~finite | (widths <= 0) | (heights <= 0))
-    if bad.size:
-        i = int(bad[0])
-        row = tuple(float(c) for c in arr[i])
-        if not finite[i]:
-            raise InputError(f"{name}[{i}] = {row} is not finite; each row {BOX_FORM}")
-        _check_extent(row, f"{name}[{i}]", one)
-    return arr
-
-
-def _pairwise(a, b, pixel_inclusive: bool) -> dict[str, np.ndarray]:
-    import numpy as np  # lazy: only the batched helpers need it; `calc iou` stays light
-    one = 1 if pixel_inclusive else 0
-    a, b = _box_array(a, "a", one), _box_array(b, "b", one)
-    A, B = a[:, None, :], b[None, :, :]                      # broadcast to (N, M, 4)
-    area_a = (a[:, 2] - a[:, 0] + one) * (a[:, 3] - a[:, 1] + one)
-    area_b = (b[:, 2] - b[:, 0] + one) * (b[:, 3] - b[:, 1] + one)
-    iw = np.clip(np.minimum(A[..., 2], B[..., 2]) - np.maximum(A[..., 0], B[..., 0]) + one, 0, None)
-    ih = np.clip(np.minimum(A[..., 3], B[..., 3]) - np.maximum(A[..., 1], B[..., 1]) + one, 0, None)
-    inter = iw * ih
-    union = area_a[:, None] + area_b[None, :] - inter
-    ew = np.maximum(A[..., 2], B[..., 2]) - np.minimum(A[..., 0], B[..., 0]) + one
-    eh = np.maximum(A[..., 3], B[..., 3]) - np.minimum(A[..., 1], B[..., 1]) + one
-    rho2 = ((A[..., 0] + A[..., 2] - B[..., 0] - B[..., 2]) / 2) ** 2 + \
-           ((A[..., 1] + A[..., 3] - B[..., 1] - B[..., 3]) / 2) ** 2
-    return {"a": a, "b": b, "one": one, "iou": inter / union, "union": union,
-            "enclosing_area": ew * eh, "rho2": rho2, "c2": ew ** 2 + eh ** 2}
-
-
-def iou_matrix(a, b, *, pixel_inclusive: bool = False) -> np.ndarray:
-    """(N, 4) × (M, 4) → (N, M) IoU, float64."""
-    return _pairwise(a, b, pixel_inclusive)["iou"]
-
-
-def giou_matrix(a, b, *, pixel_inclusive: bool = False) -> np.ndarray:
-    """(N, 4) × (M, 4) → (N, M) GIoU, float64."""
-    g = _pairwise(a, b, pixel_inclusive)
-    return g["iou"] - (g["enclosing_area"] - g["union"]) / g["enclosing_area"]
-
-
-def diou_matrix(a, b, *, pixel_inclusive: bool = False) -> np.ndarray:
-    """(N, 4) × (M, 4) → (N, M) DIoU, float64."""
-    g = _pairwise(a, b, pixel_inclusive)
-    return g["iou"] - g["rho2"] / g["c2"]
-
-
-def ciou_matrix(pred, gt, *, pixel_inclusive: bool = False) -> np.ndarray:
-    import numpy as np  # lazy: only the batched helpers need it; `calc iou` stays light
-    """(N, 4) predictions × (M, 4) ground truths → (N, M) CIoU, float64 (α = 0 where 0/0)."""
-    g = _pairwise(pred, gt, pixel_inclusive)
-    a, b, one = g["a"], g["b"], g["one"]
-    angle_p = np.arctan((a[:, 2] - a[:, 0] + one) / (a[:, 3] - a[:, 1] + one))
-    angle_g = np.arctan((b[:, 2] - b[:, 0] + one) / (b[:, 3] - b[:, 1] + one))
-    v = 4 / math.pi ** 2 * (angle_g[None, :] - angle_p[:, None]) ** 2
-    denominator = (1 - g["iou"]) + v
-    alpha = np.divide(v, denominator, out=np.zeros_like(v), where=denominator > 0)
-    return g["iou"] - g["rho2"] / g["c2"] - alpha * v

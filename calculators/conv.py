@@ -21,8 +21,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 
-from dlquiz.errors import InputError
 from calculators.result import Result
+from dlquiz.errors import InputError
 
 IntOrPair = int | Sequence[int]
 
@@ -173,24 +173,27 @@ def _spatial_dims(**values: IntOrPair | None) -> int:
     """1 if every argument is a single number, 2 if any is an (H, W) pair."""
     ndim = 1
     for name, value in values.items():
-        if _is_scalar(value):
+        seq = _as_sequence(value)
+        if seq is None:
             continue
-        if len(value) not in (1, 2):
+        if len(seq) not in (1, 2):
             raise InputError(f"{name} must be one integer or an (H, W) pair, got {value!r}")
-        ndim = max(ndim, len(value))
+        ndim = max(ndim, len(seq))
     return ndim
 
 
-def _is_scalar(value: object) -> bool:
-    # strings are scalars here so that "3" is refused as "must be an integer", not as a bad pair
-    return isinstance(value, str) or not isinstance(value, Sequence)
+def _as_sequence(value: IntOrPair | None) -> Sequence[int] | None:
+    """The value if it is a sequence (a pair), None if it is one number."""
+    # strings count as one number here so that "3" is refused as "must be an integer", not as a bad pair
+    return value if isinstance(value, Sequence) and not isinstance(value, str) else None
 
 
 def _per_dim(value: IntOrPair | None, ndim: int) -> tuple:
     """Broadcast one number to every dimension; pairs stay as they are."""
-    if _is_scalar(value):
+    seq = _as_sequence(value)
+    if seq is None:
         return (value,) * ndim
-    return tuple(value) * ndim if len(value) == 1 else tuple(value)
+    return tuple(seq) * ndim if len(seq) == 1 else tuple(seq)
 
 
 def _num(x: int) -> str:

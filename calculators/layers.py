@@ -31,11 +31,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import ClassVar, Union
+from typing import ClassVar, cast
 
+from calculators.limits import MAX_INT, MAX_INT_TEXT, MAX_LAYERS, MAX_REPEAT, MAX_SPEC_CHARS, int_text_problem, shorten
 from dlquiz.errors import InputError
-from calculators.limits import (MAX_INT, MAX_INT_TEXT, MAX_LAYERS, MAX_REPEAT, MAX_SPEC_CHARS, int_text_problem,
-                                shorten)
 
 Pair = tuple[int, int]
 
@@ -178,11 +177,11 @@ class ResidualBlock:
         return self.width * self.expansion
 
 
-Layer = Union[Conv, ConvTranspose, Pool, BatchNorm, Activation, Linear, Flatten, AdaptiveAvgPool, Dropout,
-              ResidualBlock]
+Layer = (Conv | ConvTranspose | Pool | BatchNorm | Activation | Linear | Flatten | AdaptiveAvgPool | Dropout
+         | ResidualBlock)
+# The layers with a kernel: `spatial_output` maps their input size to their output size.
+SpatialLayer = Conv | ConvTranspose | Pool | ResidualBlock
 
-# Layers that map positions to positions (they have a kernel); everything else is pointwise or global.
-SPATIAL_KINDS = ("conv", "deconv", "pool", "block")
 # Layers after which every unit sees the whole input: the receptive-field table stops before them.
 GLOBAL_KINDS = ("adaptiveavgpool", "flatten", "fc")
 
@@ -213,7 +212,7 @@ def block_paths(block: ResidualBlock, in_channels: int) -> tuple[list[Layer], li
     return main, shortcut
 
 
-def spatial_output(layer: Layer, size: Pair) -> Pair:
+def spatial_output(layer: SpatialLayer, size: Pair) -> Pair:
     """Output (H, W) of a conv/deconv/pool/block for input (H, W); InputError naming the layer if < 1."""
     from calculators.conv import conv_out, conv_transpose_out, pool_out
 
@@ -227,12 +226,12 @@ def spatial_output(layer: Layer, size: Pair) -> Pair:
     for axis in (0, 1):
         n, k, p, d = size[axis], layer.kernel[axis], layer.padding[axis], layer.dilation[axis]
         if isinstance(layer, Conv):
-            out = conv_out(n, k, layer.stride[axis], p, d)
+            axis_out = conv_out(n, k, layer.stride[axis], p, d)
         elif isinstance(layer, ConvTranspose):
-            out = conv_transpose_out(n, k, layer.stride[axis], p, d, layer.output_padding[axis])
+            axis_out = conv_transpose_out(n, k, layer.stride[axis], p, d, layer.output_padding[axis])
         else:
-            out = pool_out(n, k, layer.effective_stride[axis], p, d, layer.ceil_mode)
-        result.append(out)
+            axis_out = pool_out(n, k, layer.effective_stride[axis], p, d, layer.ceil_mode)
+        result.append(axis_out)
     if min(result) < 1:
         raise InputError(
             f"layer {layer.name} ({layer.type_name}, k={fmt_pair(layer.kernel)}) gets a {size[0]}×{size[1]} input "
@@ -271,6 +270,8 @@ _PAIR_KEYS = ("k", "s", "p", "d", "op", "o")
 _BOOL_KEYS = ("bias", "ceil")
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 
+ArgValue = int | Pair | float | bool  # what `_parse_value` reads: an int or HxW pair, a dropout p, a flag
+
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # one greedy class, anchored by match(): linear
 _VALUE_RE = re.compile(r"([0-9]+)(?:x([0-9]+))?")  # ASCII digits only: `\d` also matches '٣'
 
@@ -285,7 +286,7 @@ class _Item:
     repeat: str | None
 
 
-def _parse_value(word: str, key: str, text: str, pos: int) -> object:
+def _parse_value(word: str, key: str, text: str, pos: int) -> ArgValue:
     t = text.strip().lower()
     if key in _BOOL_KEYS:
         if t in _TRUE or t in _FALSE:
@@ -393,7 +394,7 @@ def parse_layers(spec: str) -> list[Layer]:
             raise InputError(f"layer spec has more than {MAX_LAYERS} layers (at position {pos}, after repeats); "
                              f"at most {MAX_LAYERS} are allowed")
         kind, allowed, positional, required = _LAYER_WORDS[word]
-        args: dict[str, object] = {}
+        args: dict[str, ArgValue] = {}
         if parts.args is not None and parts.args.strip():
             arg_base = offset + parts.args_offset
             for raw, arg_off in _split_args(parts.args):
@@ -450,24 +451,26 @@ def _positive(name: str, key: str, value: Pair, pos: int, minimum: int = 1) -> N
                          f"({key} must be >= {minimum} in {name})")
 
 
-def _build(kind: str, args: dict[str, object], name: str, word: str, pos: int) -> Layer:
-    def get_pair(key: str, default: int | None) -> Pair | None:
-        value = args.get(key, default)
-        return None if value is None else pair(value)  # type: ignore[arg-type]
+def _build(kind: str, args: dict[str, ArgValue], name: str, word: str, pos: int) -> Layer:
+    # Without a default the key is required: parse_layers has checked that it is in `args`.
+    def get_pair(key: str, default: int | None = None) -> Pair:
+        value = args[key] if default is None else args.get(key, default)
+        return pair(cast("int | Pair", value))  # k/s/p/d/op/o parse to an int or an HxW pair
 
-    def get_int(key: str, default: int | None) -> int | None:
-        value = args.get(key, default)
+    def get_int(key: str, default: int | None = None) -> int:
+        value = args[key] if default is None else args.get(key, default)
         if isinstance(value, tuple):
             raise InputError(f"bad value '{key}={fmt_pair(value)}' at position {pos} ({key} takes one integer)")
-        return value  # type: ignore[return-value]
+        return cast(int, value)  # c/g/o/s parse to an int (or a pair, refused above)
 
     if kind in ("conv", "dwconv", "deconv"):
-        k, s, p, d = get_pair("k", None), get_pair("s", 1), get_pair("p", 0), get_pair("d", 1)
+        k, s, p, d = get_pair("k"), get_pair("s", 1), get_pair("p", 0), get_pair("d", 1)
         _positive(word, "k", k, pos)
         _positive(word, "s", s, pos)
         _positive(word, "p", p, pos, 0)
         _positive(word, "d", d, pos)
-        c, g = get_int("c", None), get_int("g", 1)
+        c = get_int("c") if "c" in args else None
+        g = get_int("g", 1)
         if c is not None and c < 1:
             raise InputError(f"bad value 'c={c}' at position {pos} (c must be >= 1)")
         if g < 1:
@@ -484,37 +487,38 @@ def _build(kind: str, args: dict[str, object], name: str, word: str, pos: int) -
             return ConvTranspose(k, s, p, d, op, c, g, bias, name)
         return Conv(k, s, p, d, c, g, kind == "dwconv", bias, name)
     if kind in ("maxpool", "avgpool"):
-        k, s, p, d = get_pair("k", None), get_pair("s", None), get_pair("p", 0), get_pair("d", 1)
+        k, p, d = get_pair("k"), get_pair("p", 0), get_pair("d", 1)
+        stride = get_pair("s") if "s" in args else None
         _positive(word, "k", k, pos)
-        if s is not None:
-            _positive(word, "s", s, pos)
+        if stride is not None:
+            _positive(word, "s", stride, pos)
         _positive(word, "p", p, pos, 0)
         _positive(word, "d", d, pos)
         if 2 * p[0] > k[0] or 2 * p[1] > k[1]:
             raise InputError(f"bad value 'p={fmt_pair(p)}' at position {pos} "
                              f"(PyTorch pooling needs p <= k/2, here k={fmt_pair(k)})")
-        return Pool(kind[:3], k, s, p, d, bool(args.get("ceil", False)), name)
+        return Pool(kind[:3], k, stride, p, d, bool(args.get("ceil", False)), name)
     if kind in ("adaptiveavgpool", "gap"):
-        o = get_pair("o", 1)
-        _positive(word, "o", o, pos)
-        return AdaptiveAvgPool(o, name)
+        output_size = get_pair("o", 1)
+        _positive(word, "o", output_size, pos)
+        return AdaptiveAvgPool(output_size, name)
     if kind == "bn":
         return BatchNorm(name)
     if kind == "fc":
-        o = get_int("o", None)
-        if o < 1:
-            raise InputError(f"bad value 'o={o}' at position {pos} (o must be >= 1)")
-        return Linear(o, bool(args.get("bias", True)), name)
+        features = get_int("o")
+        if features < 1:
+            raise InputError(f"bad value 'o={features}' at position {pos} (o must be >= 1)")
+        return Linear(features, bool(args.get("bias", True)), name)
     if kind == "flatten":
         return Flatten(name)
     if kind == "dropout":
-        p = args.get("p", 0.5)
-        if isinstance(p, tuple) or not 0 <= float(p) <= 1:
-            raise InputError(f"bad value 'p={p}' at position {pos} (dropout p must be in [0, 1])")
-        return Dropout(float(p), name)
+        prob = args.get("p", 0.5)
+        if isinstance(prob, tuple) or not 0 <= float(prob) <= 1:
+            raise InputError(f"bad value 'p={prob}' at position {pos} (dropout p must be in [0, 1])")
+        return Dropout(float(prob), name)
     if kind in ("basic", "bottleneck"):
-        c, s = get_int("c", None), get_int("s", 1)
-        if c < 1 or s < 1:
+        width, block_stride = get_int("c"), get_int("s", 1)
+        if width < 1 or block_stride < 1:
             raise InputError(f"bad value at position {pos} ({word} needs c >= 1 and s >= 1)")
-        return ResidualBlock(kind, c, s, name)
+        return ResidualBlock(kind, width, block_stride, name)
     return Activation(kind, name)

@@ -12,13 +12,16 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from typing import Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-
-from dlquiz.errors import InputError
 from calculators.limits import MAX_ENTRIES, MAX_TEXT_CHARS, check_length, shorten
 from calculators.parsing import parse_number
 from calculators.result import Result
+from dlquiz.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np  # imported lazily at run time: only matrix norms need an SVD
 
 __all__ = [
     "parse_vector", "parse_matrix",
@@ -80,9 +83,10 @@ def parse_matrix(text: str) -> list[list[Number]]:
 def _check_number(x, where: str, form: str) -> Number:
     if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
         raise InputError(f"{where} is {x!r}, not a finite number; expected {form}")
-    if abs(x) > MAX_MAGNITUDE:
+    value = int(x) if isinstance(x, numbers.Integral) else float(x)
+    if abs(value) > MAX_MAGNITUDE:
         raise InputError(f"{where} is too large ({_fmt(float(x))}); entries must satisfy |x| ≤ 1e100")
-    return int(x) if isinstance(x, numbers.Integral) else float(x)
+    return value
 
 
 def _as_vector(x) -> list[Number]:
@@ -290,7 +294,7 @@ def vector_norms(x, p: float | None = None) -> dict[str, Result]:
 
 # ---------------------------------------------------------------- matrix norms
 
-def _singular_values(m: list[list[Number]]) -> "np.ndarray":
+def _singular_values(m: list[list[Number]]) -> np.ndarray:
     import numpy as np  # lazy: only matrix norms need an SVD
 
     try:

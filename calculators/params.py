@@ -10,6 +10,7 @@ Conventions (also returned as notes):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from dlquiz.errors import InputError
 from calculators.layers import (AdaptiveAvgPool, BatchNorm, Conv, ConvTranspose, Flatten, Layer, Linear, Pair,
@@ -23,6 +24,23 @@ FORMULA = ("conv: params = C_out·(C_in/g)·k_h·k_w (+ C_out bias), MACs = C_ou
 Shape = tuple[int, ...]  # (C, H, W) for feature maps, (F,) after flatten/fc
 
 
+class ParamRowJSON(TypedDict):
+    name: str
+    type: str
+    params: int
+    macs: int
+    output_shape: list[int]
+
+
+class ParamsTableJSON(TypedDict):
+    network: str
+    input_shape: list[int]
+    total_params: int
+    total_macs: int
+    total_flops: int
+    layers: list[ParamRowJSON]
+
+
 @dataclass(frozen=True)
 class ParamRow:
     name: str
@@ -31,7 +49,7 @@ class ParamRow:
     macs: int
     output_shape: Shape
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> ParamRowJSON:
         return {"name": self.name, "type": self.type, "params": self.params, "macs": self.macs,
                 "output_shape": list(self.output_shape)}
 
@@ -54,7 +72,7 @@ class ParamsTable:
     def total_flops(self) -> int:
         return 2 * self.total_macs
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> ParamsTableJSON:
         return {"network": self.network, "input_shape": list(self.input_shape), "total_params": self.total_params,
                 "total_macs": self.total_macs, "total_flops": self.total_flops,
                 "layers": [r.as_dict() for r in self.rows]}
@@ -122,7 +140,7 @@ def _block_counts(block: ResidualBlock, shape: Shape) -> tuple[int, int, Shape, 
 
 
 def count_params(layers: list[Layer], input_size: int | Pair, in_channels: int = 3, network: str = "custom",
-                 notes: tuple[str, ...] = ()) -> Result:
+                 notes: tuple[str, ...] = ()) -> Result[ParamsTable]:
     """Params/MACs/output shape per layer for a C×H×W input. Result.value is a ParamsTable."""
     hw = pair(input_size)
     if min(hw) < 1 or in_channels < 1:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import math
 import re
 
-from dlquiz.errors import InputError
 from calculators.limits import MAX_NUMBER_CHARS
+from dlquiz.errors import InputError
 
 # ASCII only: `\d` would also match '٣' (int() reads it as 3); '²' is not a digit for int() at all.
 _INT_TEXT = re.compile(r"[+-]?[0-9]+")

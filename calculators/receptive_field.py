@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypedDict, Union
 
 from dlquiz.errors import InputError
 from calculators.limits import MAX_INT, MAX_INT_TEXT
@@ -24,18 +25,40 @@ FORMULA = ("r_l = r_{l−1} + (k_eff − 1)·j_{l−1},  k_eff = d(k−1) + 1,  
            "start_l = start_{l−1} + ((k_eff − 1)/2 − p)·j_{l−1}  (r_0 = 1, j_0 = 1, start_0 = 0.5)")
 
 
+Scalar = Union[int, list[int]]  # JSON form of a per-axis pair: one number when both axes agree, else [h, w]
+FloatScalar = Union[float, list[float]]
+
+
 def _scalar(value: tuple):
     """JSON form of a per-axis pair: one number when both axes agree, else [h, w]."""
     return value[0] if value[0] == value[1] else list(value)
 
 
-def _num(x: Fraction) -> float | int:
-    return int(x) if x.denominator == 1 else float(x)
-
-
 def fmt_start(value: tuple[Fraction, Fraction]) -> str:
     as_text = [f"{float(v):g}" for v in value]
     return as_text[0] if as_text[0] == as_text[1] else f"{as_text[0]}x{as_text[1]}"
+
+
+class RFRowJSON(TypedDict):
+    name: str
+    type: str
+    kernel: Scalar
+    stride: Scalar
+    padding: Scalar
+    dilation: Scalar
+    output_size: Scalar
+    jump: Scalar
+    receptive_field: Scalar
+    start: FloatScalar
+
+
+class RFTableJSON(TypedDict):
+    network: str
+    input_size: Scalar
+    receptive_field: Scalar
+    effective_stride: Scalar
+    effective_padding: Scalar
+    layers: list[RFRowJSON]
 
 
 @dataclass(frozen=True)
@@ -51,7 +74,7 @@ class RFRow:
     receptive_field: Pair
     start: tuple[Fraction, Fraction]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> RFRowJSON:
         return {"name": self.name, "type": self.type, "kernel": _scalar(self.kernel), "stride": _scalar(self.stride),
                 "padding": _scalar(self.padding), "dilation": _scalar(self.dilation),
                 "output_size": _scalar(self.output_size), "jump": _scalar(self.jump),
@@ -69,7 +92,7 @@ class RFTable:
     effective_padding: Pair
     start: tuple[Fraction, Fraction]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> RFTableJSON:
         return {"network": self.network, "input_size": _scalar(self.input_size),
                 "receptive_field": _scalar(self.receptive_field),
                 "effective_stride": _scalar(self.effective_stride),
@@ -100,7 +123,7 @@ def _spatial_path(layers: list[Layer], end: int | None) -> tuple[list[Conv | Poo
 
 
 def receptive_field_table(layers: list[Layer], input_size: int | Pair, network: str = "custom",
-                          end: int | None = None, notes: tuple[str, ...] = ()) -> Result:
+                          end: int | None = None, notes: tuple[str, ...] = ()) -> Result[RFTable]:
     """RF table over `layers` (up to index `end` inclusive, else up to the first flatten/fc/adaptive pool).
 
     Result.value is an RFTable; steps derive every row; notes state conventions and what was left out.

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 from math import ceil, floor
+from typing import TYPE_CHECKING, Any
 
 from calculators import conv, limits
-from dlquiz.errors import InputError
 from calculators.result import Result
+from dlquiz.errors import InputError
+
+if TYPE_CHECKING:
+    import sympy  # imported on first use at run time (`_symbols`): it takes about a second
 
 OPS = ("conv", "transposed", "pool")
 UNKNOWNS = ("padding", "stride", "kernel", "input_size")
@@ -89,18 +93,19 @@ class _Layer:
     ceil_mode: bool = False
     avg: bool = False
 
-    def with_value(self, unknown: str, value: int) -> "_Layer":
+    def with_value(self, unknown: str, value: int) -> _Layer:
         field = "size" if unknown == "input_size" else unknown
-        return replace(self, **{field: value})
+        changes: dict[str, Any] = {field: value}
+        return replace(self, **changes)
 
     def output(self) -> int:
         """Validated output size; raises InputError where PyTorch raises."""
-        n, k, s, p, d = self.size, self.kernel, self.stride, self.padding, self.dilation
+        n, k, p, d = _filled(self.size), _filled(self.kernel), _filled(self.padding), self.dilation
         if self.op == "conv":
-            return conv.checked_conv_out(n, k, s, p, d)
+            return conv.checked_conv_out(n, k, _filled(self.stride), p, d)
         if self.op == "transposed":
-            return conv.checked_conv_transpose_out(n, k, s, p, d, self.output_padding)
-        return conv.checked_pool_out(n, k, s, p, d, self.ceil_mode, self.avg)
+            return conv.checked_conv_transpose_out(n, k, _filled(self.stride), p, d, self.output_padding)
+        return conv.checked_pool_out(n, k, self.stride, p, d, self.ceil_mode, self.avg)
 
     def knowns(self, unknown: str) -> dict:
         """Numbers to substitute into the symbolic relation (everything but the unknown)."""
@@ -118,6 +123,16 @@ class _Layer:
         if self.op == "pool" and self.stride is None and unknown != "stride":
             parts.append("s = k")
         return ", ".join(parts + [f"out = {out}"])
+
+
+def _filled(value: int | None) -> int:
+    """A field that is known by now: only the unknown is None, and `with_value` sets it before `output`.
+
+    (Pooling's stride is the exception, None meaning stride = kernel; it is not passed through here.)
+    """
+    if value is None:
+        raise ValueError("a layer field is still None: set the unknown with with_value() first")
+    return value
 
 
 def _validate_layer(layer: _Layer, unknown: str | None) -> None:
@@ -147,7 +162,7 @@ def _validate_layer(layer: _Layer, unknown: str | None) -> None:
 
 # ---------------------------------------------------------------- symbolic part
 
-@lru_cache(maxsize=None)
+@cache
 def _symbols():
     """SymPy and the formula's symbols, loaded on first use: (sympy, n, k, s, p, d, output_padding, out)."""
     import sympy
@@ -177,13 +192,13 @@ def _show_number(value: Fraction) -> str:
 class _Bound:
     """One linear relation `expr ≤ 0` (or `expr = 0`) solved symbolically for the unknown x."""
 
-    expr: "sympy.Expr"
-    coefficient: "sympy.Expr"  # ∂expr/∂x: its sign after substitution says whether x ≤ or x ≥ boundary
-    boundary: "sympy.Expr"  # the x where expr = 0, in terms of the other symbols
+    expr: sympy.Expr
+    coefficient: sympy.Expr  # ∂expr/∂x: its sign after substitution says whether x ≤ or x ≥ boundary
+    boundary: sympy.Expr  # the x where expr = 0, in terms of the other symbols
     boundary_text: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def _symbolic_bounds(op: str, ceil_mode: bool, stride_is_kernel: bool,
                      unknown: str) -> tuple[str, tuple[_Bound, ...]]:
     """The size relation for this kind of layer, solved for `unknown` once (SymPy is slow; cache it)."""
@@ -209,7 +224,8 @@ def _solve_bounds(bounds: tuple[_Bound, ...], x, knowns: dict, is_equation: bool
                   ) -> tuple[Fraction | None, Fraction | None, list[str], bool]:
     """Real interval [lo, hi] for x (None: unbounded), the lines that derive it, and whether it is empty."""
     lo = hi = None
-    symbolic, numeric = [], []
+    symbolic: list[str] = []
+    numeric: list[str] = []
     relation = "=" if is_equation else "≤"
     for bound in bounds:
         coefficient = bound.coefficient.xreplace(knowns)
@@ -251,7 +267,8 @@ def _check_candidates(layer: _Layer, unknown: str, out: int, first: int, last: i
     if last - first + 1 > MAX_CANDIDATES:
         raise InputError(f"{last - first + 1} candidate values for {unknown}; "
                          f"this calculator checks at most {MAX_CANDIDATES}")
-    good, log = [], []
+    good: list[int] = []
+    log: list[str] = []
     letter = LETTER_OF[unknown]
     for value in range(first, last + 1):
         try:
@@ -278,7 +295,7 @@ def _tail_start(layer: _Layer, unknown: str, out: int, first: int) -> int:
     n + 2p + d·k + s + output_padding the floor/ceil, the drop rule and output_padding < max(s, d)
     all stop changing.
     """
-    n, k, s, p, d = layer.size, layer.kernel, layer.stride, layer.padding, layer.dilation
+    n, k, s, p, d = _filled(layer.size), layer.kernel, layer.stride, _filled(layer.padding), layer.dilation
     return first + n + 2 * p + d * (k or 1) + (s or 0) + layer.output_padding + 2
 
 
@@ -299,6 +316,8 @@ def _solve(layer: _Layer, unknown: str, out: int) -> Result:
     first, last = _integer_range(lo, hi, smallest)
 
     every_from = None
+    good: list[int]
+    log: list[str]
     if empty:
         good, log = [], []
     elif last is None:
@@ -405,6 +424,7 @@ def _same_stride_one(k: int, d: int, n: int | None) -> Result:
     steps = [f"stride 1: n + 2p − d(k−1) − 1 + 1 = n  →  p = {_show(p_symbolic)} (n cancels: any input size)",
              f"p = {d}×({k}−1)/2 = {_show(p_value)}"]
     notes = [conv.SAME_PADDING_NOTE]
+    symmetric: tuple[int, ...]
     if p_value.is_integer:
         symmetric = (int(p_value),)
         steps.append(f"→ p = {int(p_value)} on each side")

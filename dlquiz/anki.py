@@ -19,6 +19,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from dlquiz.present import source_text
 from question_bank.model import TOPIC_NAMES, Bank, Question
 
 FIELDS = ["Id", "Topic", "PromptZh", "PromptEn", "Choices", "AnswerZh", "AnswerEn",
@@ -74,7 +75,7 @@ def build_package(bank: Bank):
             continue
         name = f"dlquiz::{TOPIC_NAMES[q.topic]['en']} {TOPIC_NAMES[q.topic]['zh']}"
         deck = decks.setdefault(q.topic, genanki.Deck(_stable_id(f"dlquiz-deck-{q.topic}"), name))
-        source = f"{q.source.file} § {q.source.section}" if q.source else ""
+        source = source_text(q, "en").split(": ", 1)[1]
         fields = [q.id, _html(TOPIC_NAMES[q.topic]["en"]), _html(q.prompt.zh), _html(q.prompt.en), _choices_html(q),
                   _answer(q, "zh"), _answer(q, "en"), _html(q.explanation.zh), _html(q.explanation.en), _html(source)]
         tags = [*q.tags, f"topic::{q.topic}", f"type::{q.type}", f"difficulty::{q.difficulty}"]

@@ -13,7 +13,7 @@ from typing import Sequence
 from dlquiz.errors import InputError
 
 # Command modules; each one's register() adds its own subcommands.
-CALC_MODULES = ("calc_size", "calc_net", "calc_boxes_norms", "calc_solve")
+CALC_MODULES = ("calc.size", "calc.net", "calc.boxes", "calc.norms", "calc.solve")  # `calc --help` order
 TOP_MODULES = ("bank", "quiz", "stats", "export", "lab")
 
 EXIT_USAGE = 2
@@ -47,25 +47,18 @@ def _register_all(subparsers: argparse._SubParsersAction, names: Sequence[str]) 
         importlib.import_module(f"dlquiz.commands.{name}").register(subparsers)
 
 
-class RaisingParser(OneLineParser):
-    """For in-process callers (the TUI): a usage error becomes InputError instead of exiting."""
-
-    def error(self, message: str):  # type: ignore[override]
-        raise InputError(message)
-
-
-def build_parser(parser_class: type[argparse.ArgumentParser] = OneLineParser) -> argparse.ArgumentParser:
-    parser = parser_class(
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
         prog="dlquiz",
         description="Deep-learning interview drills, calculators and a live lab. "
         "Run without arguments for the terminal UI.",
     )
     parser.add_argument("--version", action="version", version="dlquiz 0.1.0")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     calc = sub.add_parser("calc", help="calculators: conv/pool sizes, receptive field, params, IoU, norms",
                           description="Interview calculators. Every result shows its derivation.")
     calc_sub = calc.add_subparsers(dest="calc_command", metavar="CALC", required=True,
-                                   parser_class=parser_class)
+                                   parser_class=OneLineParser)
     _register_all(calc_sub, CALC_MODULES)
     _register_all(sub, TOP_MODULES)
     return parser
@@ -77,13 +70,6 @@ def _print(output, as_json: bool) -> None:
         print(json.dumps(output.data, ensure_ascii=False, indent=2, allow_nan=False))
     else:
         print(output.text)
-
-
-def run_command(argv: Sequence[str]):
-    """Parse and run one command in-process; returns its Output. Raises InputError on bad input.
-    The TUI's calculators screen uses this, so screen and CLI share parsing and derivations."""
-    args = build_parser(RaisingParser).parse_args(list(argv))
-    return args.handler(args)
 
 
 def _prepare_streams() -> None:

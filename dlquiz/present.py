@@ -1,7 +1,7 @@
 """Plain-text rendering of questions and feedback, shared by `dlquiz quiz` and the TUI."""
 from __future__ import annotations
 
-from question_bank.model import Lang, Question
+from question_bank.model import Lang, Question, Source
 from question_bank.render import to_terminal
 
 LABELS = {
@@ -36,7 +36,10 @@ def source_text(q: Question, lang: Lang) -> str:
     label = LABELS[lang]
     if q.source is None:
         return f"{label['source']}: {label['generated']} ({q.generator})"
-    return f"{label['source']}: {q.source.file} § {q.source.section}"
+    if isinstance(q.source, Source):
+        return f"{label['source']}: {q.source.file} § {q.source.section}"
+    url = f" <{q.source.url}>" if q.source.url else ""
+    return f"{label['source']}: {q.source.ref}{url}"
 
 
 def feedback_text(q: Question, feedback, lang: Lang, reveal_only: bool = False) -> str:

@@ -6,7 +6,9 @@ import ast
 import math
 import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from question_bank.model import Question
 
@@ -14,11 +16,11 @@ MAX_LEN = 200
 MAX_EXPONENT = 64
 MAX_MAGNITUDE = 1e30
 
-_BINARY = {
+_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
     ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
 }
-_UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
+_UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {ast.UAdd: operator.pos, ast.USub: operator.neg}
 # Typographic forms users type: ×, ·, ÷, ^, −, full-width digits/operators, thousands separators.
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _TRANSLATE = str.maketrans({"×": "*", "·": "*", "÷": "/", "^": "**", "−": "-",
@@ -173,6 +175,8 @@ def check_answer(question: Question, text: str) -> Verdict:
     if question.type == "numeric":
         given = parse_number(text)
         value = question.value
+        if value is None:  # the loader refuses numeric questions without a value
+            raise ValueError(f"numeric question {question.id} has no value")
         if isinstance(value, int) and question.tolerance == 0:
             # Exact integer answers stay exact however large (a relative slack would accept off-by-one
             # MAC counts); the 1e-6 only absorbs float noise from typed arithmetic like 224/4*2.

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from question_bank.model import (
-    LANGS, QUESTION_TYPES, TOPICS, Bank, Bilingual, Note, Question, Source,
+    EXTERNAL_SOURCE_KINDS, LANGS, QUESTION_TYPES, TOPICS, Bank, Bilingual, ExternalSource, Note, Question,
+    Source,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -28,7 +29,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LETTERS = "ABCDEFGH"
 CACHE_FORMAT = "dlquiz-bank-cache"
-CACHE_VERSION = 2  # bump when the payload layout or the validation rules change
+CACHE_VERSION = 3  # bump when the payload layout or the validation rules change
 CACHE_MAX_BYTES = 64 << 20  # the real cache is ~1 MB; anything much bigger is not ours
 
 
@@ -242,6 +243,26 @@ def _finite(value: Any) -> bool:
         return False
 
 
+def _external_source(raw: dict, add: Callable[[str, str], None]) -> ExternalSource | None:
+    """`source = { kind = "paper", ref = "...", url = "https://..." }`: a question beyond the notes."""
+    kind, ref, url = raw.get("kind"), raw.get("ref"), raw.get("url", "")
+    problems_before = []
+    for key in raw:
+        if key not in ("kind", "ref", "url"):
+            add(f"source.{key}", "unknown field (a source beyond the notes has kind, ref and url)")
+            problems_before.append(key)
+    if kind not in EXTERNAL_SOURCE_KINDS:
+        add("source.kind", f"{kind!r} is not one of {', '.join(EXTERNAL_SOURCE_KINDS)} "
+                           "(questions from the notes give file and section instead)")
+    elif not isinstance(ref, str) or not ref.strip():
+        add("source.ref", "missing: name the paper, book chapter or docs page")
+    elif not isinstance(url, str) or (url and not url.startswith("https://")):
+        add("source.url", "must be an https:// address (or left out)")
+    elif not problems_before:
+        return ExternalSource(kind, ref.strip(), url)
+    return None
+
+
 def parse_question(raw: dict, topic: str, origin: str, notes: dict[str, Note],
                    problems: list[Problem], locate: Callable[[str], int | None] | None = None) -> Question | None:
     """Validate one [[questions]] table; append problems and return None if it is unusable.
@@ -277,10 +298,12 @@ def parse_question(raw: dict, topic: str, origin: str, notes: dict[str, Note],
         if text and ("$" in text.zh or "$" in text.en):
             add(name, "write math as \\( … \\) or \\[ … \\], not $")
 
-    source = None
+    source: Source | ExternalSource | None = None
     raw_source = raw.get("source")
     if not isinstance(raw_source, dict):
-        add("source", "missing (needs file and section)")
+        add("source", "missing (needs file and section, or kind and ref for a source beyond the notes)")
+    elif "kind" in raw_source:
+        source = _external_source(raw_source, add)
     else:
         file, section = raw_source.get("file"), raw_source.get("section")
         if file not in notes:
@@ -417,14 +440,10 @@ def _fingerprint(*dirs: Path) -> str:
 
 
 def _cache_dir() -> Path | None:
-    home = os.environ.get("DLQUIZ_HOME")
-    if home:
-        return Path(os.path.expanduser(home)) / "cache"
-    try:
-        from platformdirs import user_cache_dir
-    except ImportError:  # pragma: no cover
-        return None
-    return Path(user_cache_dir("dlquiz"))
+    """dlquiz.paths owns DLQUIZ_HOME (a stdlib-only module, so the loader stays light)."""
+    from dlquiz.paths import cache_dir
+
+    return cache_dir()
 
 
 # --- the disk cache: JSON data, verified field by field on the way back in -------------------------
@@ -447,6 +466,15 @@ def _bilingual_row(b: Bilingual) -> list[str]:
     return [b.zh, b.en]
 
 
+def _source_row(source: Source | ExternalSource | None) -> list[str] | None:
+    """A note source is [file, section]; a source beyond the notes is [kind, ref, url]."""
+    if isinstance(source, Source):
+        return [source.file, source.section]
+    if isinstance(source, ExternalSource):
+        return [source.kind, source.ref, source.url]
+    return None
+
+
 def _encode(bank: Bank, problems: list[Problem]) -> bytes:
     """Questions as flat lists (field order of `Question`): compact and quick to read back."""
     payload = {
@@ -454,7 +482,7 @@ def _encode(bank: Bank, problems: list[Problem]) -> bytes:
         "questions": [
             [q.id, q.topic, q.type, q.difficulty, list(q.tags), _bilingual_row(q.prompt),
              _bilingual_row(q.answer), _bilingual_row(q.explanation),
-             [q.source.file, q.source.section] if q.source else None,
+             _source_row(q.source),
              [_bilingual_row(c) for c in q.choices], list(q.correct), q.value, q.tolerance, q.unit, q.truth,
              q.generator, q.origin]
             for q in bank.questions
@@ -523,9 +551,14 @@ def _decode_question(row: Any, sections: dict[str, frozenset[str]]) -> Question:
            and type(difficulty) is int and 1 <= difficulty <= 3 and type(unit) is str and type(origin) is str
            and (generator is None or type(generator) is str) and type(choices) is list)
     if source is not None:
-        _check(type(source) is list and len(source) == 2 and type(source[0]) is str and type(source[1]) is str
-               and source[1] in sections.get(source[0], ()))
-        source = Source(source[0], source[1])
+        _check(type(source) is list and len(source) in (2, 3) and all(type(part) is str for part in source))
+        if len(source) == 2:
+            _check(source[1] in sections.get(source[0], ()))
+            source = Source(source[0], source[1])
+        else:
+            _check(source[0] in EXTERNAL_SOURCE_KINDS and bool(source[1])
+                   and (not source[2] or source[2].startswith("https://")))
+            source = ExternalSource(source[0], source[1], source[2])
     choices = tuple(map(_bi, choices))
     correct = _strs(correct)
     if qtype == "choice":

@@ -1,4 +1,4 @@
-"""Question dataclasses. Validation lives in `question_bank.validate`."""
+"""Question dataclasses. Validation lives in `question_bank.loader` (`parse_question`, `load_bank`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,6 +10,7 @@ QUESTION_TYPES = ("flashcard", "choice", "numeric", "truefalse")
 TOPICS = (
     "foundations", "activations", "losses", "optimization", "backprop", "normalization",
     "regularization", "cnn", "sequence", "practice", "math", "representation",
+    "metrics", "detection", "attention",  # beyond the notes (issue #14)
 )
 TOPIC_NAMES: dict[str, dict[str, str]] = {
     "foundations": {"zh": "基础概念", "en": "Foundations"},
@@ -24,6 +25,9 @@ TOPIC_NAMES: dict[str, dict[str, str]] = {
     "practice": {"zh": "工程实践", "en": "Practice"},
     "math": {"zh": "数学基础", "en": "Math"},
     "representation": {"zh": "表示学习", "en": "Representation learning"},
+    "metrics": {"zh": "评估指标", "en": "Evaluation metrics"},
+    "detection": {"zh": "目标检测基础", "en": "Detection basics"},
+    "attention": {"zh": "注意力与 Transformer", "en": "Attention & Transformers"},
 }
 DIFFICULTY_NAMES = {1: {"zh": "易", "en": "easy"}, 2: {"zh": "中", "en": "medium"}, 3: {"zh": "难", "en": "hard"}}
 
@@ -42,8 +46,24 @@ class Bilingual:
 
 @dataclass(frozen=True)
 class Source:
+    """Where a question comes from in the five study notes: the note's file and a section heading."""
+
     file: str
     section: str
+    kind = "note"
+
+
+# Questions beyond the notes cite one of these (see FORMAT.md).
+EXTERNAL_SOURCE_KINDS = ("paper", "book", "docs")
+
+
+@dataclass(frozen=True)
+class ExternalSource:
+    """A question beyond the notes: a paper, a book chapter or an official docs page, never a note."""
+
+    kind: str  # one of EXTERNAL_SOURCE_KINDS
+    ref: str  # e.g. "Lin et al. 2017, Focal Loss for Dense Object Detection, §3"
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,7 +76,7 @@ class Question:
     prompt: Bilingual
     answer: Bilingual
     explanation: Bilingual
-    source: Source | None  # None only for generated questions
+    source: Source | ExternalSource | None  # None only for generated questions
     choices: tuple[Bilingual, ...] = ()
     correct: tuple[str, ...] = ()  # choice letters, e.g. ("A", "C")
     value: float | int | None = None  # numeric
@@ -74,8 +94,19 @@ class Question:
     def is_multi_answer(self) -> bool:
         return len(self.correct) > 1
 
+    @property
+    def from_notes(self) -> bool:
+        return isinstance(self.source, Source)
+
+    def source_dict(self) -> dict | None:
+        if isinstance(self.source, Source):
+            return {"kind": "note", "file": self.source.file, "section": self.source.section}
+        if isinstance(self.source, ExternalSource):
+            return {"kind": self.source.kind, "ref": self.source.ref, "url": self.source.url}
+        return None
+
     def to_dict(self) -> dict:
-        """The `bank list --json` shape (DESIGN.md)."""
+        """The `bank list --json` shape."""
         out: dict = {
             "id": self.id,
             "topic": self.topic,
@@ -84,7 +115,7 @@ class Question:
             "prompt": self.prompt.to_dict(),
             "answer": self.answer.to_dict(),
             "explanation": self.explanation.to_dict(),
-            "source": {"file": self.source.file, "section": self.source.section} if self.source else None,
+            "source": self.source_dict(),
             "tags": list(self.tags),
         }
         if self.type == "choice":

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from question_bank.model import Bank
+from question_bank.model import Bank, ExternalSource, Source
 
 
 def bank_stats(bank: Bank) -> dict:
     qs = bank.questions
-    per_note = Counter(q.source.file for q in qs if q.source)
+    per_note = Counter(q.source.file for q in qs if isinstance(q.source, Source))
     return {
         "total": len(qs),
         "hand_written": sum(1 for q in qs if not q.is_generated),
@@ -16,21 +16,30 @@ def bank_stats(bank: Bank) -> dict:
         "by_topic": dict(sorted(Counter(q.topic for q in qs).items())),
         "by_difficulty": {str(k): v for k, v in sorted(Counter(q.difficulty for q in qs).items())},
         "by_note": {f: per_note.get(f, 0) for f in bank.notes},
+        "beyond_notes": sum(1 for q in qs if isinstance(q.source, ExternalSource)),
         "errata": sum(1 for q in qs if "errata" in q.tags),
     }
 
 
 def coverage(bank: Bank) -> list[dict]:
     """For every note and section: how many questions cite it (0 = uncovered)."""
-    counts = Counter((q.source.file, q.source.section) for q in bank.questions if q.source)
+    counts = Counter((q.source.file, q.source.section) for q in bank.questions if isinstance(q.source, Source))
     rows = []
     for note in bank.notes.values():
-        sections = [{"section": s, "questions": counts.get((note.file, s), 0)} for s in note.sections]
+        cited = [(s, counts.get((note.file, s), 0)) for s in note.sections]
         rows.append({
             "file": note.file,
             "title": note.title.to_dict(),
-            "questions": sum(s["questions"] for s in sections),
-            "uncovered": [s["section"] for s in sections if s["questions"] == 0],
-            "sections": sections,
+            "questions": sum(n for _, n in cited),
+            "uncovered": [s for s, n in cited if n == 0],
+            "sections": [{"section": s, "questions": n} for s, n in cited],
         })
     return rows
+
+
+def beyond_coverage(bank: Bank) -> list[dict]:
+    """Questions beyond the notes, per topic and source kind (the notes' coverage is `coverage`)."""
+    counts = Counter((q.topic, q.source.kind) for q in bank.questions if isinstance(q.source, ExternalSource))
+    topics = sorted({topic for topic, _ in counts})
+    return [{"topic": topic, "questions": sum(n for (t, _), n in counts.items() if t == topic),
+             "by_kind": {kind: n for (t, kind), n in sorted(counts.items()) if t == topic}} for topic in topics]

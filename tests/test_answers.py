@@ -6,7 +6,11 @@ import pytest
 from hypothesis import given, strategies as st
 
 from question_bank.answers import (
-    AnswerSyntaxError, check_answer, parse_choice_letters, parse_number, parse_truefalse,
+    AnswerSyntaxError,
+    check_answer,
+    parse_choice_letters,
+    parse_number,
+    parse_truefalse,
 )
 from question_bank.model import Bilingual, Question
 

@@ -9,12 +9,11 @@ import contextlib
 import warnings
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from calculators import conv
-from dlquiz.errors import InputError
 from calculators.result import Result
+from dlquiz.errors import InputError
 
 torch = pytest.importorskip("torch")
 torch.set_num_threads(1)  # tiny tensors: thread start-up would dominate

@@ -156,7 +156,7 @@ def test_layer_values_are_capped_at_10_18():
 
 
 def test_huge_int_formatting_in_params_does_not_overflow():
-    from dlquiz.commands.calc_net import human
+    from dlquiz.commands.calc.format import human
 
     assert human(4089184256) == "4.09G"
     assert human(118013952) == "118.01M"
@@ -214,11 +214,12 @@ def test_parse_layers_result_or_input_error(spec):
 @given(hostile_spec, st.sampled_from(["rf", "params"]),
        st.sampled_from(["", "1", "7", "224", "1x1000000000000000000", "3x5"]))
 def test_rf_and_params_result_or_input_error(spec, command, size):
-    from dlquiz.cli import run_command
+    from dlquiz.cli import build_parser
 
     argv = ["calc", command, f"--layers={spec}"] + ([f"--size={size}"] if size else [])
+    args = build_parser().parse_args(argv)  # --x=value: any text parses, the handler judges it
     try:
-        run_command(argv)
+        args.handler(args)
     except InputError as exc:
         assert "\n" not in str(exc)
 
@@ -262,17 +263,18 @@ field_text = (st.sampled_from(["-h", "--help", "--list", "--json", "-3,4", "0,0,
 
 @given(st.data())
 def test_every_tui_form_result_or_input_error(data):
-    """What the calculators screen runs for any field contents: an Output or an InputError, never SystemExit."""
-    from dlquiz.cli import run_command
-    from dlquiz.tui.screens.calc import FORMS, form_argv
+    """What the calculators screen runs for any field contents: a view or an InputError, never anything else."""
+    from dlquiz.tui.screens.calc import FORMS, CalcView, calculate
 
     form = data.draw(st.sampled_from(FORMS))
     values = {f.key: data.draw(field_text, label=f.key) for f in form.fields}
-    switches = {flag: data.draw(st.booleans(), label=flag) for flag, _ in form.switches}
+    switches = {key: data.draw(st.booleans(), label=key) for key, _ in form.switches}
     try:
-        run_command(form_argv(form, values, switches))
+        view = calculate(form, values, switches)
     except InputError as exc:
         assert "\n" not in str(exc)
+        return
+    assert isinstance(view, CalcView) and view.text
 
 
 # ---------------------------------------------------------------- the TUI calculators screen (Pilot)
@@ -367,7 +369,7 @@ def test_tui_typing_minus_h_keystroke_by_keystroke_keeps_app(tmp_path):
 def test_tui_unexpected_exception_is_a_red_line_not_a_crash(tmp_path, monkeypatch):
     from textual.widgets import Input
 
-    import dlquiz.cli
+    import dlquiz.tui.screens.calc
 
     async def run():
         app = _make_app(tmp_path)
@@ -375,18 +377,18 @@ def test_tui_unexpected_exception_is_a_red_line_not_a_crash(tmp_path, monkeypatc
             await pilot.press("c")
             await _settle(app, pilot)
 
-            def boom(argv):
+            def boom(form, values, switches):
                 raise RuntimeError("simulated bug")
 
-            monkeypatch.setattr(dlquiz.cli, "run_command", boom)
+            monkeypatch.setattr(dlquiz.tui.screens.calc, "calculate", boom)
             app.screen.query_one("#conv-size", Input).value = "225"
             await _settle(app, pilot)
             _assert_red_error(app, "conv", "simulated bug")
 
-            def leave(argv):
+            def leave(form, values, switches):
                 raise SystemExit(0)
 
-            monkeypatch.setattr(dlquiz.cli, "run_command", leave)
+            monkeypatch.setattr(dlquiz.tui.screens.calc, "calculate", leave)
             app.screen.query_one("#conv-size", Input).value = "226"
             await _settle(app, pilot)
             _assert_red_error(app, "conv")

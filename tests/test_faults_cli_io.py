@@ -223,7 +223,8 @@ def run_into_closed_pipe(args, home, stdin=""):
     ["quiz", "--mode", "practice", "--count", "50", "--seed", "1"],
     ["quiz", "--mode", "practice", "--type", "flashcard", "--count", "3", "--json"],
     ["bank", "list"], ["bank", "list", "--json"], ["bank", "stats"], ["bank", "check"], ["bank", "coverage"],
-    ["calc", "rf", "vgg16"], ["calc", "params", "resnet50", "--json"], ["calc", "conv", "--size", "224", "--kernel", "3"],
+    ["calc", "rf", "vgg16"], ["calc", "params", "resnet50", "--json"],
+    ["calc", "conv", "--size", "224", "--kernel", "3"],
     ["stats"], ["lab", "list"], ["--help"], ["calc", "--help"], ["quiz", "--help"],
 ])
 def test_reader_left_quiet_exit(tmp_path, args):

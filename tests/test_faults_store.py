@@ -103,7 +103,7 @@ def test_disk_fills_mid_quiz_keeps_earlier_answers(tmp_path):
     result = dlquiz(["quiz", "--mode", "practice", "--type", "flashcard", "--count", str(count), "--seed", "2"],
                     tmp_path, "\n3\n" * count, fsize=64 * 1024)
     assert_one_line_error(result, "disk")
-    shown = [int(n) for n in re.findall(r"\[(\d+)/%d\]" % count, result.stdout)]
+    shown = [int(n) for n in re.findall(rf"\[(\d+)/{count}\]", result.stdout)]
     saved_in_session = max(shown) - 1  # the question being graded when the disk filled was not saved
     assert 1 <= saved_in_session < count, result.stdout[-2000:]
     assert moved_aside(tmp_path) == []
@@ -202,7 +202,9 @@ def test_first_run_setup_in_progress_elsewhere_is_not_corruption(tmp_path):
 def test_two_sessions_grading_the_same_card_lose_no_update(tmp_path, monkeypatch):
     """Session A reads the card, session B grades the same card, then A writes: with the card read
     outside the write transaction, A overwrote B's review of the card (reps 1 after two reviews)."""
-    from dlquiz.review.scheduler import GOOD, Reviewer
+    from fsrs import Rating
+
+    from dlquiz.review.scheduler import Reviewer
     from dlquiz.review.store import ProgressStore
 
     path = tmp_path / "progress.db"
@@ -213,7 +215,7 @@ def test_two_sessions_grading_the_same_card_lose_no_update(tmp_path, monkeypatch
 
     def grade_b():
         try:
-            reviewer_b.grade("cnn.q1", GOOD, correct=None, answer_ms=1, session="review")
+            reviewer_b.grade("cnn.q1", Rating.Good, correct=None, answer_ms=1, session="review")
         except Exception as exc:  # reported by the assertion below
             b_errors.append(exc)
         b_done.set()
@@ -228,14 +230,14 @@ def test_two_sessions_grading_the_same_card_lose_no_update(tmp_path, monkeypatch
         return real_review(card, *args, **kwargs)
 
     monkeypatch.setattr(reviewer_a.scheduler, "review_card", review_card_then_let_b_in)
-    reviewer_a.grade("cnn.q1", GOOD, correct=None, answer_ms=1, session="review")
+    reviewer_a.grade("cnn.q1", Rating.Good, correct=None, answer_ms=1, session="review")
     b_thread.join(timeout=30)
     assert not b_errors, b_errors
     assert store_a.review_count() == 2
     # two GOOD reviews of a new card, one after the other (a lost update leaves the card as after one)
     single = Reviewer(ProgressStore(tmp_path / "single.db"))
-    once = single.grade("x", GOOD, correct=None, answer_ms=1, session="review").to_dict()
-    twice = single.grade("x", GOOD, correct=None, answer_ms=1, session="review").to_dict()
+    once = single.grade("x", Rating.Good, correct=None, answer_ms=1, session="review").to_dict()
+    twice = single.grade("x", Rating.Good, correct=None, answer_ms=1, session="review").to_dict()
     assert (once["state"], once["step"]) != (twice["state"], twice["step"])
     got = json.loads(store_a.card_json("cnn.q1"))
     assert (got["state"], got["step"]) == (twice["state"], twice["step"])

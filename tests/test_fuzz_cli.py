@@ -18,8 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_CPU_S = 2.0  # the "no hang over 2 s", measured as CPU time of the case
@@ -235,8 +234,9 @@ ENTRY_POINTS = {
          and not (what == "kernel" and k == "--kernel") and not (what == "input" and k == "--size")},
         ["--transposed", "--pool", "--avg", "--ceil", "--json"],
         required=("--size", "--kernel", "--out")) for what in ("padding", "stride", "kernel", "input")},
-    "bank list": command(["bank", "list"], {"--topic": value("cnn", "math", "CNN"), "--type": value("numeric", "choice"),
-                                            "--tag": value("errata"), "--search": value("卷积", "ReLU", "%", "")},
+    "bank list": command(["bank", "list"], {"--topic": value("cnn", "math", "CNN"),
+                                            "--type": value("numeric", "choice"), "--tag": value("errata"),
+                                            "--search": value("卷积", "ReLU", "%", "")},
                          ["--json"], [], ()),
     "bank stats": command(["bank", "stats"], {}, ["--json"]),
     "bank check": command(["bank", "check"], {}, ["--json"]),
@@ -262,8 +262,9 @@ def test_fuzz_entry_point(worker, name):
 
 
 QUIZ = command(["quiz"], {"--mode": value("review", "practice", "cram", "mock", "errata"),
-                          "--topic": value("cnn", "math"), "--type": value("numeric", "flashcard", "choice", "truefalse"),
-                          "--tag": value("errata"), "--difficulty": value(1, 2, 3), "--count": value(1, 3, 1000, 1001),
+                          "--topic": value("cnn", "math"),
+                          "--type": value("numeric", "flashcard", "choice", "truefalse"), "--tag": value("errata"),
+                          "--difficulty": value(1, 2, 3), "--count": value(1, 3, 1000, 1001),
                           "--lang": value("zh", "en"), "--seed": value(0, 1, -1, 2**64)}, ["--json"])
 
 

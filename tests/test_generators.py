@@ -303,13 +303,13 @@ def test_en_explanations_keep_the_calculator_lines():
     for name in NAMES:
         for seed in range(50):
             assert not CJK.search(GENERATORS[name].generate(seed).explanation.en), (name, seed)
-    for seed, q, c in questions("conv-output"):
+    for _, q, c in questions("conv-output"):
         result = conv_size(c["n"], c["k"], c["s"], c["p"], c["d"])
         lines = q.explanation.en.splitlines()
         assert f"Formula: {result.formula}" in lines and list(result.steps) == [
             line for line in lines if line in result.steps], q.id
     ceil_seen = False
-    for seed, q, c in questions("pool-output"):
+    for _, q, c in questions("pool-output"):
         result = pool_size(c["n"], c["k"], c["stride"], c["p"], c["d"], ceil_mode=c["ceil"], avg=c["op"] == "avg")
         lines = q.explanation.en.splitlines()
         assert f"Formula: {result.formula}" in lines and all(step in lines for step in result.steps), q.id
@@ -637,10 +637,10 @@ def test_answers_match_torch(name):
 
 
 def test_generated_configs_are_realistic():
-    for _, q, c in questions("conv-output"):
+    for _, _q, c in questions("conv-output"):
         assert 7 <= c["n"] <= 224 and 1 <= c["k"] <= 11 and 1 <= c["s"] <= 4
-    for _, q, c in questions("pool-output"):
+    for _, _q, c in questions("pool-output"):
         assert c["p"] <= c["k"] // 2 and 7 <= c["n"] <= 224
     for name in ("conv-params", "conv-params-choice", "stack-3x3"):
-        for _, q, c in questions(name):
+        for _, _q, c in questions(name):
             assert 3 <= c["cin"] <= 512 and 3 <= c["cout"] <= 512

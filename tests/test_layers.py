@@ -3,9 +3,22 @@ from __future__ import annotations
 
 import pytest
 
+from calculators.layers import (
+    Activation,
+    AdaptiveAvgPool,
+    BatchNorm,
+    Conv,
+    ConvTranspose,
+    Dropout,
+    Flatten,
+    Linear,
+    Pool,
+    ResidualBlock,
+    block_paths,
+    parse_layers,
+    spatial_output,
+)
 from dlquiz.errors import InputError
-from calculators.layers import (Activation, AdaptiveAvgPool, BatchNorm, Conv, ConvTranspose, Dropout, Flatten, Linear,
-                                Pool, ResidualBlock, block_paths, parse_layers, spatial_output)
 
 
 def test_the_readme_example():

@@ -7,11 +7,24 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, strategies as st
 
-from dlquiz.errors import InputError
-from calculators.norms import (frobenius_norm, induced_l1_norm, induced_linf_norm, l0_norm, l1_norm, l2_norm,
-                               linf_norm, lp_norm, matrix_norms, nuclear_norm, parse_matrix, parse_vector,
-                               spectral_norm, vector_norms)
+from calculators.norms import (
+    frobenius_norm,
+    induced_l1_norm,
+    induced_linf_norm,
+    l0_norm,
+    l1_norm,
+    l2_norm,
+    linf_norm,
+    lp_norm,
+    matrix_norms,
+    nuclear_norm,
+    parse_matrix,
+    parse_vector,
+    spectral_norm,
+    vector_norms,
+)
 from calculators.result import Result
+from dlquiz.errors import InputError
 
 floats = st.floats(-1e6, 1e6, allow_nan=False)
 ints = st.integers(-1000, 1000)

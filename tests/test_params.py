@@ -8,9 +8,9 @@ from hypothesis import given, strategies as st
 from torch import nn
 
 from calculators.architectures import PRESET_NAMES, get_preset, resnet
-from dlquiz.errors import InputError
 from calculators.layers import parse_layers
 from calculators.params import count_params
+from dlquiz.errors import InputError
 from tests.torch_builders import build_from_layers, reference, rows
 
 
@@ -42,7 +42,7 @@ def measure(model: nn.Module, input_shape: tuple[int, ...]) -> list[dict]:
     def on_leaf(module, inputs, output):
         row_of[module]["macs"] += torch_macs(module, inputs, output)
 
-    for (name, module), entry in zip(rows(model), measured):
+    for (_name, module), entry in zip(rows(model), measured):
         hooks.append(module.register_forward_hook(on_row(entry)))
     for leaf in row_of:
         if isinstance(leaf, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):

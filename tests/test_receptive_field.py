@@ -10,9 +10,9 @@ import torch
 from hypothesis import assume, given, strategies as st
 
 from calculators.architectures import get_preset
-from dlquiz.errors import InputError
 from calculators.layers import Conv, Pool, parse_layers
 from calculators.receptive_field import receptive_field_table
+from dlquiz.errors import InputError
 from tests.torch_builders import NOTES_ALEXNET, NOTES_ZF5, build_from_layers, reference
 
 

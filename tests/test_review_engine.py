@@ -4,9 +4,10 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
+from fsrs import Rating
 
 from dlquiz.errors import InputError
-from dlquiz.review.scheduler import AGAIN, GOOD, card_id_for, rating_for
+from dlquiz.review.scheduler import card_id_for, rating_for
 from dlquiz.review.session import Session, SessionConfig
 from dlquiz.review.stats import progress_stats, streak_days
 from dlquiz.review.store import MIGRATIONS, SCHEMA_VERSION, ProgressStore, utc_now
@@ -23,7 +24,7 @@ def store(tmp_path):
 def answer_all(session):
     while (q := session.current) is not None:
         if q.type == "flashcard":
-            session.grade_flashcard(GOOD)
+            session.grade_flashcard(Rating.Good)
         elif q.type == "numeric":
             session.answer(str(q.value))
         elif q.type == "choice":
@@ -38,8 +39,8 @@ def test_card_id_is_stable_and_distinct():
 
 
 def test_rating_mapping():
-    assert rating_for(False, 3, "choice") == AGAIN
-    assert rating_for(True, 20, "numeric") == GOOD
+    assert rating_for(False, 3, "choice") == Rating.Again
+    assert rating_for(True, 20, "numeric") == Rating.Good
     assert rating_for(True, 120, "numeric") == 2
     assert rating_for(True, 2, "truefalse") == 4
 
@@ -83,9 +84,9 @@ def test_wrong_answer_is_recorded_as_again(store):
     s = Session.start(bank, store, SessionConfig(kind="practice", qtype="numeric", topic="cnn",
                                                  include_generated=False))
     fb = s.answer("639")
-    assert fb.correct is False and fb.rating == AGAIN
+    assert fb.correct is False and fb.rating == Rating.Again
     row = next(store.reviews())
-    assert row.correct is False and row.rating == AGAIN and row.question_id == "cnn.q3"
+    assert row.correct is False and row.rating == Rating.Again and row.question_id == "cnn.q3"
 
 
 def test_bad_typed_answer_records_nothing(store):
@@ -176,6 +177,6 @@ def test_migration_from_version_1_keeps_data(tmp_path):
 def test_cards_json_round_trip(store):
     s = Session.start(small_bank(), store, SessionConfig(kind="practice", qtype="flashcard", topic="cnn",
                                                          include_generated=False))
-    s.grade_flashcard(GOOD)
+    s.grade_flashcard(Rating.Good)
     card = json.loads(store.card_json("cnn.q1"))
     assert card["card_id"] == card_id_for("cnn.q1") and card["due"].endswith("+00:00")

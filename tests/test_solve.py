@@ -7,8 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import assume, given
-from hypothesis import strategies as st
+from hypothesis import assume, given, strategies as st
 
 from calculators import conv, solve
 from dlquiz.errors import InputError

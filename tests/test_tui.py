@@ -113,6 +113,14 @@ def test_help_and_browse_screens(tmp_path):
             await pilot.press(*"tag:errata")
             await pilot.pause()
             assert table.row_count == 2
+            # the same filter as `bank list` and sessions (dlquiz.review.filters), typed as text
+            from dlquiz.review.filters import QuestionFilter
+
+            shown = [row.value for row in table.rows]
+            assert shown == [q.id for q in QuestionFilter(tag="errata").apply(app.bank.questions)]
+            await pilot.press(*" topic:nope")
+            await pilot.pause()
+            assert "unknown topic 'nope'" in static_text(app, "#filter-error") and table.row_count == 2
     asyncio.run(run())
 
 
@@ -162,11 +170,13 @@ def test_calculators_screen_updates_as_you_type_and_shows_red_errors(tmp_path):
             await pilot.pause()
             assert "expected an integer" in str(app.screen.query_one("#conv-error", Static).render())
             # AlexNet's receptive field at pool5, on screen, equals the CLI's JSON answer
-            from dlquiz.cli import run_command
+            from dlquiz.cli import build_parser
             from textual.widgets import DataTable
 
-            expected = run_command(["calc", "rf", "alexnet"]).data["receptive_field"]
+            args = build_parser().parse_args(["calc", "rf", "alexnet"])
+            cli_json = args.handler(args).data
+            expected = cli_json["receptive_field"]
             table = app.screen.query_one("#rf-table", DataTable)
-            assert table.row_count == len(run_command(["calc", "rf", "alexnet"]).data["layers"])
+            assert table.row_count == len(cli_json["layers"])
             assert f"receptive field {expected}" in result("rf")
     asyncio.run(run())

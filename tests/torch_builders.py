@@ -14,7 +14,7 @@ of one output unit w.r.t. an all-ones input is then positive exactly on the unit
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Iterator
+from collections.abc import Iterator
 
 import torch
 from torch import nn
@@ -203,7 +203,8 @@ def alexnet_reference(channels=(64, 192, 384, 256, 256), in_channels: int = 3, c
                       probe: bool = False) -> RowNet:
     """torchvision.models.alexnet: features, AdaptiveAvgPool2d(6), Dropout/Linear/ReLU classifier."""
     c1, c2, c3, c4, c5 = channels
-    named = [("conv1", nn.Conv2d(in_channels, c1, 11, 4, 2)), ("relu1", _act(probe)), ("pool1", _maxpool(3, 2, 0, probe)),
+    named = [("conv1", nn.Conv2d(in_channels, c1, 11, 4, 2)), ("relu1", _act(probe)),
+             ("pool1", _maxpool(3, 2, 0, probe)),
              ("conv2", nn.Conv2d(c1, c2, 5, padding=2)), ("relu2", _act(probe)), ("pool2", _maxpool(3, 2, 0, probe)),
              ("conv3", nn.Conv2d(c2, c3, 3, padding=1)), ("relu3", _act(probe)),
              ("conv4", nn.Conv2d(c3, c4, 3, padding=1)), ("relu4", _act(probe)),

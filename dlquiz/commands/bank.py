@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 
-from dlquiz.errors import InputError
 from dlquiz.commands import Output
 
 EXAMPLES = """examples:
@@ -44,26 +43,14 @@ def _bank():
     return load_bank()
 
 
-def filter_questions(questions, topic=None, qtype=None, tag=None, search=None):
-    """Shared by `bank list` and the TUI's browse screen."""
-    from question_bank.model import TOPICS
-
-    if topic and topic not in TOPICS:
-        raise InputError(f"unknown topic {topic!r}; allowed: {', '.join(TOPICS)}")
-    needle = (search or "").lower()
-    out = []
-    for q in questions:
-        if topic and q.topic != topic or qtype and q.type != qtype or tag and tag not in q.tags:
-            continue
-        if needle and not any(needle in t.lower() for t in (q.id, q.prompt.zh, q.prompt.en, q.answer.zh, q.answer.en)):
-            continue
-        out.append(q)
-    return out
-
-
 def handle_list(args) -> Output:
-    questions = filter_questions(_bank().questions, args.topic, args.type, args.tag, args.search)
+    from dlquiz.review.filters import QuestionFilter
     from question_bank.render import to_terminal
+
+    # an empty --topic/--tag/--search ("") filters nothing, as it always has
+    wanted = QuestionFilter(topic=args.topic or None, qtype=args.type, tag=args.tag or None,
+                            search=args.search or None)
+    questions = wanted.apply(_bank().questions)
 
     lines = [f"{'id':40} {'type':10} {'d':1}  prompt"]
     for q in questions:

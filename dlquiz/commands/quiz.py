@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from dlquiz.commands import Output
+from dlquiz.review.kinds import SessionKind
 
 EXAMPLES = """examples:
   dlquiz quiz                                  today's review (due cards, then new ones)
@@ -23,9 +24,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("quiz", help="drill in the plain terminal (no TUI)",
                               description="Drill questions in the plain terminal, reading answers from stdin.",
                               epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--mode", choices=("review", "practice", "cram", "mock", "errata"), default="review",
+    p.add_argument("--mode", choices=[k.value for k in SessionKind], default=SessionKind.REVIEW.value,
                    help="session kind (default: review)")
     p.add_argument("--topic", help="only this topic (see `dlquiz bank stats`)")
+    # (question_bank.model's QUESTION_TYPES, spelled out: importing it here costs every command ~7 ms)
     p.add_argument("--type", dest="qtype", choices=("flashcard", "choice", "numeric", "truefalse"))
     p.add_argument("--tag", help="only questions with this tag")
     p.add_argument("--difficulty", type=int, choices=(1, 2, 3))
@@ -50,6 +52,7 @@ def handle_quiz(args) -> Output:
     from dlquiz.errors import InputError
     from dlquiz.lang import preferred_lang
     from dlquiz.paths import progress_db_path
+    from dlquiz.review.plain import run_plain_session, score_line
     from dlquiz.review.session import Session, SessionConfig, check_count
     from dlquiz.review.store import ProgressStore
     from question_bank.loader import load_bank
@@ -62,15 +65,15 @@ def handle_quiz(args) -> Output:
     if store.recovery_message:
         print(f"warning: {store.recovery_message}", file=sys.stderr)
     lang = args.lang or preferred_lang(store.get_setting("lang"))
-    config = SessionConfig(kind=args.mode, topic=args.topic, tag=args.tag, difficulty=args.difficulty,
+    config = SessionConfig(kind=SessionKind(args.mode), topic=args.topic, tag=args.tag, difficulty=args.difficulty,
                            qtype=args.qtype, count=args.count, seed=args.seed)
     try:
         bank = load_bank()
         session = Session.start(bank, store, config)
-        if not session.queue and args.mode == "review":
+        if not session.queue and config.kind == SessionKind.REVIEW:
             print("nothing due and no new cards left today; practising instead" if lang == "en"
                   else "今天没有到期或新的卡片,改为练习模式")
-            config.kind = "practice"
+            config.kind = SessionKind.PRACTICE
             session = Session.start(bank, store, config)
         if not session.queue:
             raise InputError("no questions match these filters")
@@ -84,60 +87,3 @@ def handle_quiz(args) -> Output:
         store.close()
     text = score_line(summary, lang)
     return Output(summary, text)
-
-
-def score_line(summary: dict, lang: str) -> str:
-    if lang == "zh":
-        return (f"得分: {summary['score']}/{summary['answered']} (自动判分 {summary['correct']}/{summary['auto_graded']}),"
-                f"共 {summary['total']} 题,用时 {summary['seconds']} 秒")
-    return (f"score: {summary['score']}/{summary['answered']} (auto-graded {summary['correct']}/{summary['auto_graded']}), "
-            f"{summary['total']} question(s), {summary['seconds']} s")
-
-
-def run_plain_session(session, lang: str, stdin, stdout) -> None:
-    from dlquiz.present import feedback_text, question_text
-    from question_bank.answers import AnswerSyntaxError
-
-    def say(text: str = "") -> None:
-        print(text, file=stdout, flush=True)
-
-    def read() -> str | None:
-        line = stdin.readline()
-        return None if line == "" else line.rstrip("\n")
-
-    total = len(session.queue)
-    while (question := session.current) is not None:
-        say(f"\n[{session.position + 1}/{total}] " + question_text(question, lang))
-        left = session.time_left()
-        if left is not None:
-            say(f"({left} s left)" if lang == "en" else f"(剩余 {left} 秒)")
-        if question.type == "flashcard":
-            say("(Enter to reveal)" if lang == "en" else "(回车显示答案)")
-            if read() is None:
-                return
-            say(feedback_text(question, None, lang, reveal_only=True))
-            while True:
-                say("rate 1 Again · 2 Hard · 3 Good · 4 Easy:" if lang == "en" else "自评 1 重来 · 2 困难 · 3 良好 · 4 简单:")
-                line = read()
-                if line is None:
-                    return
-                if line.strip() in ("1", "2", "3", "4"):
-                    session.grade_flashcard(int(line.strip()))
-                    break
-                say("type a digit 1–4" if lang == "en" else "请输入 1–4")
-            continue
-        while True:
-            say("answer:" if lang == "en" else "作答:")
-            line = read()
-            if line is None:
-                return
-            if not line.strip():
-                session.skip()
-                break
-            try:
-                feedback = session.answer(line)
-            except AnswerSyntaxError as exc:
-                say(f"! {exc.message(lang)}")
-                continue
-            say(feedback_text(question, feedback, lang))
-            break

@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def handle_stats(args) -> Output:
     from dlquiz.paths import progress_db_path
-    from dlquiz.review.stats import progress_stats
+    from dlquiz.review.stats import StatsReport, progress_stats
     from dlquiz.review.store import ProgressStore
     from question_bank.loader import load_bank
     from question_bank.model import TOPIC_NAMES
@@ -28,10 +28,10 @@ def handle_stats(args) -> Output:
     if store.recovery_message:
         print(f"warning: {store.recovery_message}", file=sys.stderr)
     try:
-        stats = progress_stats(load_bank(), store)
+        stats = StatsReport(**progress_stats(load_bank(), store),
+                            recovered_from=store.recovered_from.name if store.recovered_from else None)
     finally:
         store.close()
-    stats["recovered_from"] = store.recovered_from.name if store.recovered_from else None
     lines = [f"reviews: {stats['reviews']}   due now: {stats['due']}   cards seen: {stats['cards_seen']}"
              f"   new available: {stats['new_available']}   streak: {stats['streak']} day(s)"]
     if stats["retention"] is not None:

@@ -1,4 +1,4 @@
-"""Offline data sets: scikit-learn's bundled digits, and generated 2-D spirals/moons/circles.
+"""Offline data sets: scikit-learn's bundled digits, and generated 2-D spirals.
 
 Nothing downloads. The digits are read straight from the CSV that ships inside scikit-learn (importing
 `sklearn.datasets` costs seconds on a busy 2-core machine; reading the file costs ~40 ms), falling back
@@ -68,36 +68,9 @@ def spirals(seed: int, n_per_class: int = 300, noise: float = 0.25):
     return _split(np.concatenate(xs), np.concatenate(ys), rng)
 
 
-def moons(seed: int, n: int = 600, noise: float = 0.15):
-    """Two interleaving half circles (same construction as sklearn's make_moons, without sklearn)."""
-    rng = np.random.default_rng(seed)
-    n_out, n_in = n // 2, n - n // 2
-    t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
-    outer = np.stack([np.cos(t_out), np.sin(t_out)], axis=1)
-    inner = np.stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5], axis=1)
-    x = np.concatenate([outer, inner]) + rng.normal(0, noise, (n, 2))
-    y = np.concatenate([np.zeros(n_out, np.int64), np.ones(n_in, np.int64)])
-    return _split(x, y, rng)
-
-
-def circles(seed: int, n: int = 600, noise: float = 0.1, factor: float = 0.5):
-    """A small circle inside a big one (as sklearn's make_circles, without sklearn)."""
-    rng = np.random.default_rng(seed)
-    n_out, n_in = n // 2, n - n // 2
-    t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
-    t_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
-    outer = np.stack([np.cos(t_out), np.sin(t_out)], axis=1)
-    inner = factor * np.stack([np.cos(t_in), np.sin(t_in)], axis=1)
-    x = np.concatenate([outer, inner]) + rng.normal(0, noise, (n, 2))
-    y = np.concatenate([np.zeros(n_out, np.int64), np.ones(n_in, np.int64)])
-    return _split(x, y, rng)
-
-
 def _split(x, y, rng, val_fraction: float = 0.25):
     order = rng.permutation(len(x))
     x, y = x[order].astype(np.float32), y[order].astype(np.int64)
     n_val = int(len(x) * val_fraction)
     return x[n_val:], y[n_val:], x[:n_val], y[:n_val]
 
-
-DATASETS = {"digits": digits, "spirals": spirals, "moons": moons, "circles": circles}

@@ -109,10 +109,6 @@ def weight_layers(model: nn.Module) -> list[nn.Linear]:
     return [m for m in model.modules() if isinstance(m, nn.Linear)]
 
 
-def layer_grad_norms(model: nn.Module) -> list[float]:
-    return _grad_norm_tensor(weight_layers(model)).tolist()
-
-
 def _grad_norm_tensor(layers: list[nn.Linear]) -> torch.Tensor:
     """Per-layer ‖∂L/∂W‖ as one device tensor (no host sync)."""
     return torch.stack([m.weight.grad.detach().norm() if m.weight.grad is not None
@@ -285,7 +281,7 @@ def _ratio(norms: list[float]) -> float | None:
 
 
 def variant_summary(v: Variant) -> dict:
-    """One variant's part of the result (DESIGN.md shape, plus a few extras)."""
+    """One variant's part of the `dlquiz lab NAME --json` result."""
     final: dict = {}
     if v.stopped_at is not None:
         final = dict(next(h for h in v.history if h["step"] == v.best_step))

@@ -1,6 +1,6 @@
 """The six experiments. Each builder returns its variants, data and run settings; `run_experiment`
-trains them and returns the DESIGN.md result shape. Imported only when an experiment runs (it
-imports torch).
+trains them and returns the `dlquiz lab NAME --json` result. Imported only when an experiment runs
+(it imports torch).
 
 Defaults are tuned so every experiment finishes in a few seconds on a 2-core CPU (one torch thread:
 these models are far too small for intra-op parallelism to pay) and so the effect is unmistakable in
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -20,53 +19,12 @@ from torch import nn
 from dlquiz.errors import InputError
 from dlquiz.lab import data as datasets
 from dlquiz.lab.catalog import EXPERIMENTS
+from dlquiz.lab.config import ExperimentConfig
 from dlquiz.lab.engine import RunConfig, StepEvent, Timer, Variant, pick_device, train_variants, variant_summary
-from dlquiz.lab.models import ACTIVATIONS, INITS, MLP
+from dlquiz.lab.models import MLP
 from dlquiz.lab.stacked import architecture, stack_problem, train_stacked
 
-ENGINES = ("auto", "stacked", "loop")
-KNOBS = ("depth", "activation", "init", "lr", "dropout", "batchnorm")
 CPU_THREADS = 1  # measured: 1 thread beats 2 for these sizes, and leaves a core to the UI
-
-
-@dataclass
-class ExperimentConfig:
-    name: str
-    seed: int = 0
-    steps: int | None = None
-    device: str = "auto"
-    # Knobs: when any is set, the experiment runs one "custom" variant built from them (filled in
-    # from the experiment's defaults) instead of its preset list; `overfitting` keeps its baseline
-    # alongside for comparison.
-    knobs: dict = field(default_factory=dict)
-    threads: int | None = None  # CPU threads for torch during the run (None: CPU_THREADS)
-    # "stacked": variants that share an architecture train as one batched network (dlquiz/lab/stacked.py);
-    # "loop": one variant after another; "auto": stacked when some variants share an architecture.
-    engine: str = "auto"
-
-    def validate(self) -> None:
-        if self.name not in EXPERIMENTS:
-            raise InputError(f"unknown experiment {self.name!r}; allowed: {', '.join(EXPERIMENTS)}")
-        if self.engine not in ENGINES:
-            raise InputError(f"unknown engine {self.engine!r}; allowed: {', '.join(ENGINES)}")
-        if self.steps is not None and not (isinstance(self.steps, int) and 1 <= self.steps <= 100_000):
-            raise InputError(f"steps must be a whole number from 1 to 100000, got {self.steps}")
-        if not isinstance(self.seed, int) or isinstance(self.seed, bool) or not 0 <= self.seed < 2**63:
-            raise InputError(f"seed must be a whole number from 0 to 2**63-1, got {self.seed}")
-        k = self.knobs
-        unknown = set(k) - set(KNOBS)
-        if unknown:
-            raise InputError(f"unknown knob(s) {', '.join(sorted(unknown))}; allowed: {', '.join(KNOBS)}")
-        if "depth" in k and not (isinstance(k["depth"], int) and 2 <= k["depth"] <= 60):
-            raise InputError(f"depth must be a whole number from 2 to 60, got {k['depth']}")
-        if "activation" in k and k["activation"] not in ACTIVATIONS:
-            raise InputError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {k['activation']!r}")
-        if "init" in k and k["init"] not in INITS:
-            raise InputError(f"init must be one of {', '.join(INITS)}, got {k['init']!r}")
-        if "lr" in k and not (isinstance(k["lr"], (int, float)) and 0 < k["lr"] <= 100):
-            raise InputError(f"learning rate must be in (0, 100], got {k['lr']}")
-        if "dropout" in k and not (isinstance(k["dropout"], (int, float)) and 0 <= k["dropout"] < 1):
-            raise InputError(f"dropout must be in [0, 1), got {k['dropout']}")
 
 
 def _sgd(model, lr, momentum=0.9, **kw):
@@ -78,7 +36,7 @@ def _steps(cfg: ExperimentConfig) -> int:
 
 
 def _custom(cfg: ExperimentConfig, in_dim: int, out_dim: int, defaults: dict, name: str = "custom") -> Variant:
-    """The TUI's single variant: the experiment's defaults overridden by the user's knobs."""
+    """The knobs' single variant (`config.from_knobs`): the experiment's defaults overridden by the knobs."""
     k = {**defaults, **cfg.knobs}
     model = MLP(in_dim, out_dim, width=k.get("width", 64), depth=k["depth"], activation=k["activation"],
                 init=k["init"], batchnorm=bool(k["batchnorm"]), dropout=float(k["dropout"]), seed=cfg.seed)
@@ -305,7 +263,7 @@ BUILDERS = {"vanishing": build_vanishing, "exploding": build_exploding, "overfit
 
 def run_experiment(cfg: ExperimentConfig, on_event: Callable[[StepEvent], None] | None = None,
                    should_stop: Callable[[], bool] | None = None) -> dict:
-    """Train the experiment's variants; the result has the DESIGN.md `lab NAME --json` shape."""
+    """Train the experiment's variants; the result is what `dlquiz lab NAME --json` prints."""
     cfg.validate()
     device = pick_device(cfg.device)
     saved_threads = torch.get_num_threads()

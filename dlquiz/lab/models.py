@@ -6,8 +6,10 @@ import math
 import torch
 from torch import nn
 
-ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
-INITS = ("default", "naive", "zero", "small", "large", "xavier", "he")
+from dlquiz.lab.config import INIT_NAMES
+
+ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}  # one per config.ACTIVATION_NAMES
+INITS = INIT_NAMES  # init_std below gives each one's weight std
 LARGE_INIT_GAIN = 3.0  # "large" = 3 × He std: with ReLU every layer multiplies the signal by ~3
 
 

@@ -6,17 +6,20 @@ Python dispatch, not arithmetic. Training V variants one after another pays that
 it is paid about once. That is what makes a 5-variant experiment cost well under 5x one variant on a
 GPU, and it helps on the CPU too (benchmarks/bench_lab.py measures both).
 
-What stays per variant: activation, BatchNorm, residual shortcut and dropout rate (as masks), input
-augmentation, the optimiser and its hyper-parameters (SGD/momentum/Nesterov, Adam, AdamW, Adagrad,
-RMSprop, vectorised over the variants that share a type), gradient clipping, early stopping and
-divergence. Slices never mix: one variant's NaN cannot reach another (its slice is zeroed and frozen).
+What stays per variant: dropout rate (each variant's own keep probability), input augmentation, the
+optimiser and its hyper-parameters (SGD/momentum/Nesterov, Adam, AdamW, Adagrad, RMSprop, vectorised
+over the variants that share a type), gradient clipping, early stopping and divergence. Activation,
+BatchNorm and the residual shortcut are part of the architecture (`architecture`): variants that differ
+in them train as separate stacked networks. Slices never mix: one variant's NaN cannot reach another
+(its slice is zeroed and frozen).
 
 Each variant's `nn.Module` keeps its parameters and BN buffers as *views* into the stacked tensors,
 so everything that reads `variant.model` (activation probes, early stopping's state_dict and restore,
 the BN train-vs-eval check) sees the current weights without copies.
 
 Tensors are stacked by hand rather than with `torch.func.vmap(functional_call)`: BN's running-stat
-updates are in-place (vmap rejects them), and per-variant activations/BN are simply masks here.
+updates are in-place (vmap rejects them); here BN runs once for all variants, every (variant, channel)
+pair being one channel of `F.batch_norm`.
 Dropout masks and augmentation noise come from the global generator in a different order than the
 one-by-one loop, so those variants match it in distribution, not bit for bit; everything else
 matches it to float rounding (tests/test_lab_stacked.py).

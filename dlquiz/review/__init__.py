@@ -1,1 +1,2 @@
-"""Review engine: FSRS scheduling, the SQLite progress store and drill sessions. No Textual here."""
+"""Review engine: FSRS scheduling, the SQLite progress store, question filters, drill sessions and their
+plain-terminal runner. No Textual here."""

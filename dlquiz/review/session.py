@@ -1,7 +1,7 @@
 """Drill sessions: review, practice, cram, mock interview, errata drill.
 
 A Session is a queue of questions plus grading. The TUI and `dlquiz quiz` drive the same object:
-`current` → `answer(text)` (auto-graded types) or `reveal()` + `grade_flashcard(rating)`.
+`current` → `answer(text)` (auto-graded types) or, once a flashcard's answer is shown, `grade_flashcard(rating)`.
 """
 from __future__ import annotations
 
@@ -10,16 +10,21 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypedDict
+
+from fsrs import Rating
 
 from dlquiz.errors import InputError
-from dlquiz.review.scheduler import GOOD, Reviewer, rating_for
+from dlquiz.review.filters import QuestionFilter
+from dlquiz.review.kinds import SessionKind
+from dlquiz.review.scheduler import Reviewer, rating_for
 from dlquiz.review.store import ProgressStore, utc_now
 from question_bank.answers import Verdict, check_answer
-from question_bank.model import QUESTION_TYPES, TOPICS, Bank, Question
+from question_bank.model import Bank, Question
 
-SESSION_KINDS = ("review", "practice", "cram", "mock", "errata")
 DEFAULT_NEW_PER_DAY = 20
-DEFAULT_COUNT = {"review": 50, "practice": 20, "cram": 30, "mock": 10, "errata": 20}
+DEFAULT_COUNT = {SessionKind.REVIEW: 50, SessionKind.PRACTICE: 20, SessionKind.CRAM: 30, SessionKind.MOCK: 10,
+                 SessionKind.ERRATA: 20}
 # Most questions one session may ask. A session builds its whole queue up front (generated questions
 # included), so an unbounded count is unbounded time and memory; 1000 is more than twice the bank.
 MAX_COUNT = 1000
@@ -28,7 +33,7 @@ MOCK_SECONDS_PER_QUESTION = 90
 
 @dataclass
 class SessionConfig:
-    kind: str = "review"
+    kind: SessionKind | str = SessionKind.REVIEW  # a plain string is turned into a SessionKind by validate()
     topic: str | None = None
     tag: str | None = None
     difficulty: int | None = None
@@ -39,15 +44,17 @@ class SessionConfig:
     include_generated: bool = True  # practice / cram / mock mix in generated numeric questions
     time_limit_s: int | None = None  # mock interviews; default 90 s a question
 
+    @property
+    def question_filter(self) -> QuestionFilter:
+        return QuestionFilter(topic=self.topic, qtype=self.qtype, tag=self.tag, difficulty=self.difficulty)
+
     def validate(self) -> None:
-        if self.kind not in SESSION_KINDS:
-            raise InputError(f"unknown session kind {self.kind!r}; allowed: {', '.join(SESSION_KINDS)}")
-        if self.topic is not None and self.topic not in TOPICS:
-            raise InputError(f"unknown topic {self.topic!r}; allowed: {', '.join(TOPICS)}")
-        if self.qtype is not None and self.qtype not in QUESTION_TYPES:
-            raise InputError(f"unknown type {self.qtype!r}; allowed: {', '.join(QUESTION_TYPES)}")
-        if self.difficulty is not None and self.difficulty not in (1, 2, 3):
-            raise InputError(f"difficulty must be 1, 2 or 3, got {self.difficulty}")
+        try:
+            self.kind = SessionKind(self.kind)
+        except ValueError:
+            raise InputError(f"unknown session kind {self.kind!r}; allowed: "
+                             f"{', '.join(SessionKind)}") from None
+        self.question_filter.validate()
         check_count(self.count)
 
 
@@ -66,8 +73,27 @@ def check_count(count, name: str = "count") -> None:
 class Feedback:
     question: Question
     correct: bool | None  # None for flashcards (self-graded)
-    rating: int
+    rating: Rating
     verdict: Verdict | None = None
+
+
+class TopicScore(TypedDict):
+    answered: int
+    correct: int  # auto-graded right, or a flashcard rated Good or Easy
+
+
+class SessionSummary(TypedDict):
+    """`Session.summary()`: what `dlquiz quiz --json` prints and the TUI's summary screen shows."""
+
+    kind: SessionKind
+    answered: int
+    total: int
+    auto_graded: int
+    correct: int
+    score: int
+    seconds: int
+    per_topic: dict[str, TopicScore]
+    ratings: dict[int, int]  # rating → how many answers got it (JSON turns the keys into "1".."4")
 
 
 @dataclass
@@ -104,7 +130,7 @@ class Session:
 
     @property
     def time_limit(self) -> int | None:
-        if self.config.kind != "mock":
+        if self.config.kind != SessionKind.MOCK:
             return None
         return self.config.time_limit_s or MOCK_SECONDS_PER_QUESTION * max(1, len(self.queue))
 
@@ -133,11 +159,11 @@ class Session:
         rating = rating_for(verdict.correct, ms / 1000, question.type)
         return self._record(question, rating, verdict.correct, ms, verdict)
 
-    def grade_flashcard(self, rating: int) -> Feedback:
+    def grade_flashcard(self, rating: Rating | int) -> Feedback:
         question = self._require_current()
-        if rating not in (1, 2, 3, 4):
+        if rating not in list(Rating):
             raise InputError(f"rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), got {rating}")
-        return self._record(question, rating, None, self._elapsed_ms(), None)
+        return self._record(question, Rating(rating), None, self._elapsed_ms(), None)
 
     def skip(self) -> None:
         """Move on without recording anything."""
@@ -151,10 +177,10 @@ class Session:
             raise InputError("the session is over")
         return q
 
-    def _record(self, question: Question, rating: int, correct: bool | None, ms: int,
+    def _record(self, question: Question, rating: Rating, correct: bool | None, ms: int,
                 verdict: Verdict | None) -> Feedback:
         # Cram and mock don't move due dates: cramming ignores the schedule by design.
-        schedule = not question.is_generated and self.config.kind not in ("cram", "mock")
+        schedule = not question.is_generated and self.config.kind not in (SessionKind.CRAM, SessionKind.MOCK)
         self.reviewer.grade(question.id, rating, correct=correct, answer_ms=ms,
                             session=self.config.kind, schedule=schedule)
         feedback = Feedback(question, correct, rating, verdict)
@@ -164,36 +190,31 @@ class Session:
         return feedback
 
     # -- results ---------------------------------------------------------------------------
-    def summary(self) -> dict:
+    def summary(self) -> SessionSummary:
         graded = [r for r in self.results if r.correct is not None]
-        per_topic: dict[str, dict[str, int]] = defaultdict(lambda: {"answered": 0, "correct": 0})
+        per_topic: dict[str, TopicScore] = defaultdict(lambda: TopicScore(answered=0, correct=0))
         for r in self.results:
             t = per_topic[r.question.topic]
             t["answered"] += 1
-            t["correct"] += int(bool(r.correct) if r.correct is not None else r.rating >= GOOD)
+            t["correct"] += int(bool(r.correct) if r.correct is not None else r.rating >= Rating.Good)
         score = sum(t["correct"] for t in per_topic.values())
-        return {
-            "kind": self.config.kind,
-            "answered": len(self.results),
-            "total": len(self.queue),
-            "auto_graded": len(graded),
-            "correct": sum(1 for r in graded if r.correct),
-            "score": score,
-            "seconds": int(time.monotonic() - self.started),
-            "per_topic": dict(per_topic),
-            "ratings": dict(Counter(r.rating for r in self.results)),
-        }
+        return SessionSummary(
+            kind=SessionKind(self.config.kind),
+            answered=len(self.results),
+            total=len(self.queue),
+            auto_graded=len(graded),
+            correct=sum(1 for r in graded if r.correct),
+            score=score,
+            seconds=int(time.monotonic() - self.started),
+            per_topic=dict(per_topic),
+            ratings=dict(Counter(int(r.rating) for r in self.results)),
+        )
 
-    def finish(self) -> dict:
+    def finish(self) -> SessionSummary:
         summary = self.summary()
-        if self.config.kind == "mock" and self.results:
+        if self.config.kind == SessionKind.MOCK and self.results:
             self.store.record_mock(summary["score"], summary["total"], summary["seconds"], summary["per_topic"])
         return summary
-
-
-def _matches(q: Question, c: SessionConfig) -> bool:
-    return ((c.topic is None or q.topic == c.topic) and (c.tag is None or c.tag in q.tags)
-            and (c.difficulty is None or q.difficulty == c.difficulty) and (c.qtype is None or q.type == c.qtype))
 
 
 def local_day_start(now: datetime) -> datetime:
@@ -203,24 +224,26 @@ def local_day_start(now: datetime) -> datetime:
 
 def build_queue(bank: Bank, store: ProgressStore, config: SessionConfig, now: datetime) -> list[Question]:
     rng = random.Random(config.seed)
-    count = config.count or DEFAULT_COUNT[config.kind]
-    pool = [q for q in bank.questions if _matches(q, config)]
-    if config.kind == "errata":
+    count = config.count or DEFAULT_COUNT[SessionKind(config.kind)]
+    wanted = config.question_filter
+    pool = [q for q in bank.questions if wanted.matches(q)]
+    if config.kind == SessionKind.ERRATA:
         pool = [q for q in pool if "errata" in q.tags]
-    if config.kind == "review":
-        due = [bank.by_id[qid] for qid in store.due_ids(now) if qid in bank.by_id and _matches(bank.by_id[qid], config)]
+    if config.kind == SessionKind.REVIEW:
+        due = [bank.by_id[qid] for qid in store.due_ids(now) if qid in bank.by_id and wanted.matches(bank.by_id[qid])]
         seen = set(store.all_cards())
         new_left = max(0, config.new_per_day - store.new_cards_since(local_day_start(now)))
         fresh = [q for q in pool if q.id not in seen]
         fresh.sort(key=lambda q: (q.difficulty, rng.random()))  # easy new cards first
         return (due + fresh[:new_left])[:count]
-    generated = _generated(config, rng, count) if config.include_generated and config.kind != "errata" else []
+    generated = _generated(config, rng, count) if config.include_generated and config.kind != SessionKind.ERRATA \
+        else []
     rng.shuffle(pool)
-    if config.kind == "mock":
+    if config.kind == SessionKind.MOCK:
         pool = _spread_topics(pool)
     n_generated = min(len(generated), count // 4) if pool else len(generated)
     chosen = pool[: count - n_generated] + generated[:n_generated]
-    if config.kind == "mock":
+    if config.kind == SessionKind.MOCK:
         return _spread_topics(chosen)  # keep consecutive questions on different topics
     rng.shuffle(chosen)
     return chosen
@@ -245,4 +268,4 @@ def _generated(config: SessionConfig, rng: random.Random, count: int) -> list[Qu
     if config.tag is not None or config.qtype not in (None, "numeric", "choice"):
         return []
     questions = sample(rng, count, topic=config.topic)
-    return [q for q in questions if _matches(q, config)]
+    return [q for q in questions if config.question_filter.matches(q)]

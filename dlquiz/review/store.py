@@ -393,14 +393,10 @@ class ProgressStore:
             return [r[0] for r in self.conn.execute(
                 "SELECT question_id FROM cards WHERE due <= ? ORDER BY due", (iso(now),)).fetchall()]
 
-    def reviews(self, since: datetime | None = None) -> Iterator[ReviewRow]:
-        query = "SELECT question_id, rating, correct, answer_ms, session, reviewed_at FROM reviews"
-        args: tuple = ()
-        if since is not None:
-            query += " WHERE reviewed_at >= ?"
-            args = (iso(since),)
+    def reviews(self) -> Iterator[ReviewRow]:
         with self._guard():
-            rows = self.conn.execute(query + " ORDER BY id", args).fetchall()
+            rows = self.conn.execute("SELECT question_id, rating, correct, answer_ms, session, reviewed_at"
+                                     " FROM reviews ORDER BY id").fetchall()
         for qid, rating, correct, ms, session, at in rows:
             yield ReviewRow(qid, rating, None if correct is None else bool(correct), ms, session,
                             datetime.fromisoformat(at))

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from dlquiz.lang import preferred_lang
+from dlquiz.review.kinds import SessionKind
 from dlquiz.tui.commands import DlquizCommands
 from dlquiz.tui.i18n import t
 
@@ -135,7 +136,7 @@ class DlquizApp(App):
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
         self.save_setting("theme", self.theme)
 
-    def start_session(self, kind: str, **filters) -> None:
+    def start_session(self, kind: SessionKind, **filters) -> None:
         from dlquiz.review.session import Session, SessionConfig
         from dlquiz.tui.screens.question import QuestionScreen
 
@@ -153,10 +154,10 @@ class DlquizApp(App):
 
     def go(self, name: str) -> None:
         """Home buttons and the command palette: start a session kind or open a screen."""
-        if name in ("review", "mock", "errata", "cram"):
-            self.start_session(name)
-        elif name == "practice":
+        if name == SessionKind.PRACTICE:  # practice asks for its filters first
             self.open_screen("setup")
+        elif name in list(SessionKind):
+            self.start_session(SessionKind(name))
         else:
             self.open_screen(name)
 

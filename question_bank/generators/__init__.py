@@ -19,12 +19,14 @@ import random
 from functools import lru_cache
 
 # Importing the family modules registers their generators, in this (display) order.
-from question_bank.generators import sizes, receptive_field, params, boxes, norms, losses  # noqa: F401, I001
+# isort: off
+from question_bank.generators import sizes, receptive_field, params, boxes, norms, losses  # noqa: F401
+# isort: on
 from question_bank.generators._base import REGISTRY, Draft, Generator, parse_id, question_id
 from question_bank.model import Question
 
 __all__ = ["GENERATORS", "Draft", "Generator", "generate", "resolve", "topic_of_generated", "sample",
-           "question_id", "parse_id", "topics"]
+           "question_id", "parse_id"]
 
 GENERATORS: dict[str, Generator] = dict(REGISTRY)
 
@@ -55,11 +57,6 @@ def topic_of_generated(question_id: str) -> str | None:
     if parsed is None or parsed[0] not in GENERATORS:
         return None
     return GENERATORS[parsed[0]].topic
-
-
-def topics() -> list[str]:
-    """Topics that have at least one generator."""
-    return sorted({g.topic for g in GENERATORS.values()})
 
 
 def sample(rng: random.Random, n: int, topic: str | None = None) -> list[Question]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from question_bank.generators.zh_steps import to_zh
 from question_bank.model import Bilingual, Question
@@ -136,10 +136,6 @@ def fmt_num(x: float | int, decimals: int = 3) -> str:
 def grouped(n: int) -> str:
     """12,845,056 — easier to read in prompts and answers (typed answers may use commas too)."""
     return f"{n:,}"
-
-
-def pick_weighted(rng: random.Random, options: Sequence, weights: Sequence[float]):
-    return rng.choices(list(options), weights=list(weights), k=1)[0]
 
 
 def arrange_choices(rng: random.Random, options: Sequence[tuple[Bilingual, bool]],

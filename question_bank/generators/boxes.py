@@ -1,4 +1,4 @@
-"""IoU / GIoU of two integer boxes; answer and steps from `calculators.boxes` (imported lazily: it needs numpy)."""
+"""IoU / GIoU of two integer boxes; answer and steps from `calculators.boxes` (imported when a question is made)."""
 from __future__ import annotations
 
 import random

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import random
 
-from calculators.layers import BatchNorm, Conv, ConvTranspose, Flatten, Linear, pair
+from calculators.layers import BatchNorm, Conv, ConvTranspose, Flatten, Layer, Linear, pair
 from calculators.params import FORMULA, count_params
-from question_bank.generators._base import (Draft, arrange_choices, bi, derivation, grouped, register,
-                                            spread_distractors)
+from question_bank.generators._base import Draft, arrange_choices, bi, derivation, grouped, register, spread_distractors
 
 CHANNELS = (3, 16, 32, 64, 96, 128, 192, 256, 384, 512)
 WIDE = (16, 32, 64, 96, 128, 192, 256, 384, 512)
@@ -285,6 +284,7 @@ def stack_3x3(rng: random.Random) -> Draft:
 def layer_macs(rng: random.Random) -> Draft:
     kind = rng.choices(("conv", "deconv", "linear"), weights=(6, 1.5, 2.5))[0]
     metric = rng.choice(("macs", "flops"))
+    layer: Layer
     if kind == "conv":
         k = rng.choice((1, 3, 3, 3, 5, 7))
         s = rng.choice((1, 1, 2))
@@ -292,7 +292,7 @@ def layer_macs(rng: random.Random) -> Draft:
         h = rng.choice(tuple(STAGE_CHANNELS))
         depthwise = rng.random() < 0.15
         cin = rng.choice(STAGE_CHANNELS[h])
-        cout = cin if depthwise else rng.choice(STAGE_CHANNELS[h // s] if h // s in STAGE_CHANNELS else WIDE)
+        cout = cin if depthwise else rng.choice(STAGE_CHANNELS.get(h // s, WIDE))
         groups = cin if depthwise else 1
         layer = Conv(pair(k), pair(s), pair(p), out_channels=cout, groups=groups, name="conv")
         text = _conv_layer_text(cin, cout, k, True, groups, s, p)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
-from dlquiz.errors import InputError
-from calculators.layers import Conv, Pool, pair
+from calculators.layers import Conv, Layer, Pool, pair
 from calculators.receptive_field import receptive_field_table
+from dlquiz.errors import InputError
 from question_bank.generators._base import Draft, bi, derivation, register
 from question_bank.generators.sizes import conv_text, pool_text
 
@@ -26,8 +26,9 @@ def _draw_layer(rng: random.Random, first: bool) -> dict:
     return {"kind": "maxpool", "k": k, "s": 2, "p": 1 if k == 3 and rng.random() < 0.5 else 0, "d": 1}
 
 
-def _layer_objects(spec: list[dict]) -> list:
-    layers, n_conv, n_pool = [], 0, 0
+def _layer_objects(spec: list[dict]) -> list[Layer]:
+    layers: list[Layer] = []
+    n_conv = n_pool = 0
     for c in spec:
         if c["kind"] == "conv":
             n_conv += 1

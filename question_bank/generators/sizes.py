@@ -7,8 +7,16 @@ from __future__ import annotations
 
 import random
 
-from calculators.conv import (checked_conv_out, checked_conv_transpose_out, checked_pool_out, conv_out,
-                              conv_size, conv_transpose_size, pool_out, pool_size)
+from calculators.conv import (
+    checked_conv_out,
+    checked_conv_transpose_out,
+    checked_pool_out,
+    conv_out,
+    conv_size,
+    conv_transpose_size,
+    pool_out,
+    pool_size,
+)
 from dlquiz.errors import InputError
 from question_bank.generators._base import Draft, arrange_choices, bi, derivation, register, spread_distractors
 
@@ -173,7 +181,8 @@ def _draw_pool(rng: random.Random, need_rounding: bool = False) -> dict:
             out = checked_pool_out(n, k, stride, p, d, ceil, avg=op == "avg")
         except InputError:
             continue
-        return {"op": op, "n": n, "k": k, "stride": stride, "s": s, "p": p, "d": d, "ceil": ceil, "out": out}
+        break
+    return {"op": op, "n": n, "k": k, "stride": stride, "s": s, "p": p, "d": d, "ceil": ceil, "out": out}
 
 
 @register("pool-output", "cnn", "numeric", "output-size", en="Max/avg pooling output size (floor or ceil_mode)",
@@ -327,7 +336,8 @@ def _same_padding_strided(rng: random.Random) -> Draft:
                   f"TensorFlow-“SAME” size ⌈n/s⌉ = ⌈{n}/{s}⌉ = {target}? Select all that apply."),
         answer=bi(",".join(correct) + ":" + "、".join(f"padding={p}" for p, ok in zip(values, good) if ok),
                   ", ".join(correct) + ": " + ", ".join(f"padding={p}" for p, ok in zip(values, good) if ok)),
-        explanation=derivation(f"逐个代入卷积输出尺寸公式(目标 {target}):", f"Substitute each option (target {target}):",
+        explanation=derivation(f"逐个代入卷积输出尺寸公式(目标 {target}):",
+                               f"Substitute each option (target {target}):",
                                "out = ⌊(n + 2p − d(k−1) − 1)/s⌋ + 1", lines, zh_tips, en_tips),
         params={"n": n, "k": k, "s": s, "d": 1, "target": target, "choices": values},
         tags=("conv", "padding"),
@@ -417,7 +427,8 @@ def config_output(rng: random.Random) -> Draft:
                     by_mistake.setdefault(mistake, []).append(c)
         kinds = sorted(by_mistake)
         rng.shuffle(kinds)
-        wrong, why = [], []
+        wrong: list[dict] = []
+        why: list[str] = []
         for mistake in kinds:
             c = rng.choice(by_mistake[mistake])
             if c not in wrong and len(wrong) < 3:

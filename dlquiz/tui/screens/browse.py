@@ -9,23 +9,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from dlquiz.present import question_text
-from dlquiz.tui.screens.question import answer_body
+from dlquiz.review.filters import QuestionFilter
 from dlquiz.tui.i18n import t
+from dlquiz.tui.screens.question import answer_body
 from question_bank.model import TOPIC_NAMES
 from question_bank.render import to_terminal
-
-
-def parse_filter(text: str) -> dict:
-    """'topic:cnn type:numeric tag:errata pool' → filters + free text."""
-    filters, words = {}, []
-    for token in text.split():
-        key, sep, value = token.partition(":")
-        if sep and key in ("topic", "type", "tag"):
-            filters[key] = value
-        else:
-            words.append(token)
-    filters["search"] = " ".join(words) or None
-    return filters
 
 
 class BrowseScreen(Screen):
@@ -53,12 +41,10 @@ class BrowseScreen(Screen):
 
     def reload(self) -> None:
         from dlquiz.errors import InputError
-        from dlquiz.commands.bank import filter_questions
 
-        f = parse_filter(self.query_one("#filter", Input).value)
+        wanted = QuestionFilter.parse(self.query_one("#filter", Input).value)
         try:
-            questions = filter_questions(self.app.bank.questions, f.get("topic"), f.get("type"), f.get("tag"),
-                                         f.get("search"))
+            questions = wanted.apply(self.app.bank.questions)
             self.query_one("#filter-error", Static).update("")
         except InputError as exc:
             self.query_one("#filter-error", Static).update(Text(str(exc), style="bold red"))

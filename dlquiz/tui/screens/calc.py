@@ -1,18 +1,20 @@
 """Calculators on screen: a form per calculator; results and derivations update as you type.
 
-Each form builds the same argument list a user would type after `dlquiz calc`, and runs it through
-the CLI's own parser and handler (`dlquiz.cli.run_command`): one code path, one set of messages.
+Each form reads its fields with the parsers the CLI's options use (calculators.inputs, boxes.parse_box,
+norms.parse_vector, ...) and calls the same calculator functions as `dlquiz calc`; the screen renders
+their structured results itself: the answer and its derivation as text, per-layer rows in a DataTable.
 
-Nothing typed can close the app: positional values go after `--` (so `-h` is a value, not argparse's
-help action), and any error, expected or not, becomes one red line with the stale result cleared.
-Short input (the calculators' limits keep it cheap) is computed at once; long input or a `*N` repeat
-is computed in a thread worker, so pasting a big spec never freezes the screen, and only the latest
-keystroke's result is shown.
+Nothing typed can close the app: any error, expected or not, becomes one red line with the stale result
+cleared (text such as `-h` is just a bad value: no argument parser is involved). Short input (the
+calculators' limits keep it cheap) is computed at once; long input or a `*N` repeat is computed in a
+thread worker, so pasting a big spec never freezes the screen, and only the latest keystroke's result
+is shown.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,79 +25,201 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, S
 
 from dlquiz.errors import InputError
 
+if TYPE_CHECKING:
+    from calculators.result import Result
+
 
 @dataclass(frozen=True)
 class Field:
     key: str
     label: str
     default: str
-    flag: str | None = None  # None: positional
 
 
 @dataclass(frozen=True)
 class Form:
     key: str
     title: str
-    command: tuple[str, ...]
     fields: tuple[Field, ...]
-    switches: tuple[tuple[str, str], ...] = ()  # (flag, label) checkboxes
-    table: bool = False
+    switches: tuple[tuple[str, str], ...] = ()  # (key, label) checkboxes
+    columns: tuple[str, ...] = ()  # per-layer table header; empty: no table
+
+
+@dataclass(frozen=True)
+class CalcView:
+    """What a form shows: the text under it and, for rf/params, one row of cells per layer."""
+
+    text: str
+    rows: tuple[tuple[str, ...], ...] = ()
 
 
 FORMS = (
-    Form("conv", "Conv", ("calc", "conv"),
-         (Field("size", "size N (or H,W)", "224", "--size"), Field("kernel", "kernel", "3", "--kernel"),
-          Field("stride", "stride", "1", "--stride"), Field("padding", "padding", "1", "--padding"),
-          Field("dilation", "dilation", "1", "--dilation"), Field("output_padding", "output padding", "",
-                                                                   "--output-padding")),
-         (("--transposed", "transposed"),)),
-    Form("pool", "Pool", ("calc", "pool"),
-         (Field("size", "size N", "112", "--size"), Field("kernel", "kernel", "3", "--kernel"),
-          Field("stride", "stride", "2", "--stride"), Field("padding", "padding", "0", "--padding"),
-          Field("dilation", "dilation", "1", "--dilation")),
-         (("--ceil", "ceil_mode"), ("--avg", "average"))),
-    Form("rf", "Receptive field", ("calc", "rf"),
+    Form("conv", "Conv",
+         (Field("size", "size N (or H,W)", "224"), Field("kernel", "kernel", "3"), Field("stride", "stride", "1"),
+          Field("padding", "padding", "1"), Field("dilation", "dilation", "1"),
+          Field("output_padding", "output padding", "")),
+         (("transposed", "transposed"),)),
+    Form("pool", "Pool",
+         (Field("size", "size N", "112"), Field("kernel", "kernel", "3"), Field("stride", "stride", "2"),
+          Field("padding", "padding", "0"), Field("dilation", "dilation", "1")),
+         (("ceil", "ceil_mode"), ("avg", "average"))),
+    Form("rf", "Receptive field",
          (Field("network", "preset (alexnet, vgg16, zf5, resnet50…) or empty", "alexnet"),
-          Field("layers", "or layers: conv(k=3,s=1,p=1,c=64); pool(k=2,s=2)", "", "--layers"),
-          Field("size", "input size", "", "--size")), table=True),
-    Form("params", "Params / FLOPs", ("calc", "params"),
-         (Field("network", "preset or empty", "resnet18"),
-          Field("layers", "or layers (with channels c=…)", "", "--layers"),
-          Field("size", "input size", "", "--size")), table=True),
-    Form("iou", "IoU", ("calc", "iou"),
+          Field("layers", "or layers: conv(k=3,s=1,p=1,c=64); pool(k=2,s=2)", ""),
+          Field("size", "input size", "")),
+         columns=("layer", "type", "kernel", "stride", "padding", "dilation", "output", "jump", "RF", "start")),
+    Form("params", "Params / FLOPs",
+         (Field("network", "preset or empty", "resnet18"), Field("layers", "or layers (with channels c=…)", ""),
+          Field("size", "input size", "")),
+         columns=("layer", "type", "output shape", "params", "MACs")),
+    Form("iou", "IoU",
          (Field("pred", "box A x1,y1,x2,y2", "0,0,10,10"), Field("gt", "box B x1,y1,x2,y2", "5,5,15,15")),
-         (("--pixel-inclusive", "VOC +1 pixels"),)),
-    Form("norm", "Norms", ("calc", "norm"),
-         (Field("vector", "vector v1,v2,…", "3,-4,0", "--vector"),
-          Field("matrix", "or matrix 1,2;3,4", "", "--matrix"), Field("p", "p (optional)", "", "--p"))),
+         (("pixel-inclusive", "VOC +1 pixels"),)),
+    Form("norm", "Norms",
+         (Field("vector", "vector v1,v2,…", "3,-4,0"), Field("matrix", "or matrix 1,2;3,4", ""),
+          Field("p", "p (optional)", ""))),
 )
 
 
 SYNC_CHARS = 200  # up to this many characters in a form (and no `*N`), compute on the UI thread at once
 
 
-def form_argv(form: Form, values: dict[str, str], switches: dict[str, bool]) -> list[str]:
-    """The argument list for `dlquiz calc …` (empty fields are left out).
+# -- reading fields ---------------------------------------------------------------------------------
+def _size_argument(values: Mapping[str, str], key: str, default: Any = None, required: bool = False) -> Any:
+    """An int or H,W field, read as the CLI reads --size/--kernel/...; the message names the option."""
+    from calculators.inputs import parse_int_or_pair
 
-    Options come first as --flag=value; positional values follow a `--`, so that text such as -h or
-    --list typed into a field is read as a value and never as an option.
-    """
-    argv = list(form.command)
-    if form.key in ("rf", "params") and values.get("layers"):
-        values = {**values, "network": ""}  # typed layers win over the preset
-    if form.key == "norm" and values.get("matrix"):
-        values = {**values, "vector": ""}
-    positional = []
-    for f in form.fields:
-        value = values.get(f.key, "").strip()
-        if not value:
-            continue
-        if f.flag is None:
-            positional.append(value)
-        else:
-            argv.append(f"{f.flag}={value}")
-    argv += [flag for flag, on in switches.items() if on]
-    return argv + (["--", *positional] if positional else [])
+    option = "--" + key.replace("_", "-")
+    text = values.get(key, "").strip()
+    if not text:
+        if required:
+            raise InputError(f"the following arguments are required: {option}")
+        return default
+    try:
+        return parse_int_or_pair(text)
+    except InputError as exc:
+        raise InputError(f"argument {option}: {exc}") from None
+
+
+def _derivation(result: Result[Any], answer: str | None = None) -> list[str]:
+    """Formula, substituted steps, the answer (when given, instead of a final '→' step), notes."""
+    steps = list(result.steps)
+    if answer is not None and steps and steps[-1].startswith("→ "):
+        steps.pop()
+    lines = [f"formula: {result.formula}", *("  " + step for step in steps)]
+    if answer is not None:
+        lines.append(f"answer: {answer}")
+    return lines + [f"note: {note}" for note in result.notes]
+
+
+def _size_view(result: Result[Any]) -> CalcView:
+    value = result.value
+    answer = " × ".join(map(str, value)) if isinstance(value, tuple) else str(value)
+    return CalcView("\n".join(_derivation(result, answer)))
+
+
+# -- one function per form: fields in, CalcView out (InputError for bad input) --------------------
+def _conv(values: Mapping[str, str], switches: Mapping[str, bool]) -> CalcView:
+    from calculators.inputs import conv_layer_size
+
+    result = conv_layer_size(_size_argument(values, "size", required=True),
+                             _size_argument(values, "kernel", required=True), _size_argument(values, "stride"),
+                             _size_argument(values, "padding", 0), _size_argument(values, "dilation", 1),
+                             _size_argument(values, "output_padding"), switches.get("transposed", False))
+    return _size_view(result)
+
+
+def _pool(values: Mapping[str, str], switches: Mapping[str, bool]) -> CalcView:
+    from calculators.conv import pool_size
+
+    result = pool_size(_size_argument(values, "size", required=True), _size_argument(values, "kernel", required=True),
+                       _size_argument(values, "stride"), _size_argument(values, "padding", 0),
+                       _size_argument(values, "dilation", 1), ceil_mode=switches.get("ceil", False),
+                       avg=switches.get("avg", False))
+    return _size_view(result)
+
+
+def _network(values: Mapping[str, str]):
+    from calculators.inputs import resolve_network
+
+    layers = values.get("layers", "").strip()
+    network = values.get("network", "").strip()
+    return resolve_network(None if layers else network or None, layers or None,  # typed layers win over the preset
+                           values.get("size", "").strip() or None)
+
+
+def _rf(values: Mapping[str, str], switches: Mapping[str, bool]) -> CalcView:
+    from calculators.layers import fmt_pair
+    from calculators.receptive_field import fmt_start, receptive_field_table
+
+    net = _network(values)
+    result = receptive_field_table(list(net.layers), net.size, net.name, end=net.rf_end, notes=net.notes)
+    table = result.value
+    rows = tuple((r.name, r.type, fmt_pair(r.kernel), fmt_pair(r.stride), fmt_pair(r.padding), fmt_pair(r.dilation),
+                  fmt_pair(r.output_size), fmt_pair(r.jump), fmt_pair(r.receptive_field), fmt_start(r.start))
+                 for r in table.rows)
+    lines = [f"{net.name}: input {net.size[0]}×{net.size[1]}, the table ends at {table.rows[-1].name}",
+             f"receptive field {fmt_pair(table.receptive_field)}, effective stride {fmt_pair(table.effective_stride)}, "
+             f"effective padding {fmt_pair(table.effective_padding)}", "", *_derivation(result)]
+    return CalcView("\n".join(lines), rows)
+
+
+def _params(values: Mapping[str, str], switches: Mapping[str, bool]) -> CalcView:
+    from calculators.params import count_params
+
+    net = _network(values)
+    result = count_params(list(net.layers), net.size, net.in_channels, net.name, notes=net.notes)
+    table = result.value
+    rows = tuple((r.name, r.type, str(list(r.output_shape)), f"{r.params:,}", f"{r.macs:,}" if r.macs else "--")
+                 for r in table.rows)
+    lines = [f"{net.name}: input {net.in_channels}×{net.size[0]}×{net.size[1]} (per sample)",
+             f"total params {table.total_params:,}, MACs {table.total_macs:,}, FLOPs = 2 × MACs = "
+             f"{table.total_flops:,}", "", *_derivation(result)]
+    return CalcView("\n".join(lines), rows)
+
+
+def _metrics(results: Mapping[str, Result[Any]], value_text: Callable[[Any], str]) -> CalcView:
+    lines = [f"{name} = {value_text(r.value)}" for name, r in results.items()]
+    for name, r in results.items():
+        lines += ["", f"{name}:", *_derivation(r)]
+    return CalcView("\n".join(lines))
+
+
+def _number_text(value: int | float) -> str:
+    return str(value) if isinstance(value, int) else f"{value:.6g}"
+
+
+def _iou(values: Mapping[str, str], switches: Mapping[str, bool]) -> CalcView:
+    from calculators import boxes
+
+    pred = boxes.parse_box(values.get("pred", ""), "first box")
+    gt = boxes.parse_box(values.get("gt", ""), "second box")
+    return _metrics(boxes.box_metrics(pred, gt, pixel_inclusive=switches.get("pixel-inclusive", False)),
+                    lambda v: f"{v:.6g}")
+
+
+def _norm(values: Mapping[str, str], switches: Mapping[str, bool]) -> CalcView:
+    from calculators import norms
+    from calculators.inputs import MATRIX_P_ERROR, parse_p
+
+    matrix, p = values.get("matrix", "").strip(), values.get("p", "").strip()
+    if matrix:  # a typed matrix wins over the vector
+        if p:
+            raise InputError(MATRIX_P_ERROR)
+        return _metrics(norms.matrix_norms(norms.parse_matrix(matrix)), _number_text)
+    vector = values.get("vector", "").strip()
+    if not vector:
+        raise InputError("give a vector (v1,v2,…) or a matrix (1,2;3,4)")
+    return _metrics(norms.vector_norms(norms.parse_vector(vector), parse_p(p) if p else None), _number_text)
+
+
+CALCULATORS: dict[str, Callable[[Mapping[str, str], Mapping[str, bool]], CalcView]] = {
+    "conv": _conv, "pool": _pool, "rf": _rf, "params": _params, "iou": _iou, "norm": _norm}
+
+
+def calculate(form: Form, values: Mapping[str, str], switches: Mapping[str, bool]) -> CalcView:
+    """The form's result for these field texts and checkboxes; InputError for input it cannot use."""
+    return CALCULATORS[form.key](values, switches)
 
 
 def _one_line(message: str, limit: int = 300) -> str:
@@ -103,27 +227,14 @@ def _one_line(message: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def compute(argv: list[str]):
-    """(Output, None) or (None, one-line error). Never raises: the screen must outlive any input."""
-    from dlquiz import cli  # looked up per call (tests replace run_command)
-
+def compute(form: Form, values: Mapping[str, str], switches: Mapping[str, bool]):
+    """(CalcView, None) or (None, one-line error). Never raises: the screen must outlive any input."""
     try:
-        return cli.run_command(argv), None
+        return calculate(form, values, switches), None  # looked up per call (tests replace it)
     except InputError as exc:
         return None, _one_line(str(exc))
-    except SystemExit:  # an argparse action that exits (help, version); `--` keeps field text away from them
-        return None, "that is a command-line option, not a value; type numbers or a layer spec here"
-    except Exception as exc:  # a bug must not close the app: say what happened, in one line
+    except (Exception, SystemExit) as exc:  # a bug must not close the app: say what happened, in one line
         return None, _one_line(f"could not compute this ({type(exc).__name__}: {exc})")
-
-
-def without_text_table(text: str) -> str:
-    """The DataTable shows the layers; keep the text's title line and what follows the table."""
-    lines = text.splitlines()
-    rules = [i for i, line in enumerate(lines) if line and set(line.strip()) <= set("=─-") and len(line) > 20]
-    if len(rules) < 2:
-        return text
-    return "\n".join([lines[0], *lines[rules[-1] + 1:]])
 
 
 class CalcScreen(Screen):
@@ -146,10 +257,10 @@ class CalcScreen(Screen):
                                 yield Input(f.default, id=f"{form.key}-{f.key}", classes="calc-input")
                         if form.switches:
                             with Horizontal(classes="calc-row"):
-                                for flag, label in form.switches:
-                                    yield Checkbox(label, id=f"{form.key}-{flag.strip('-')}")
+                                for key, label in form.switches:
+                                    yield Checkbox(label, id=f"{form.key}-{key}")
                         yield Static(id=f"{form.key}-error", classes="error")
-                        if form.table:
+                        if form.columns:
                             yield DataTable(id=f"{form.key}-table", zebra_stripes=True)
                         yield Static(id=f"{form.key}-result", classes="calc-result")
         yield Footer()
@@ -174,57 +285,51 @@ class CalcScreen(Screen):
 
     def recalculate(self, form: Form) -> None:
         values = {f.key: self.query_one(f"#{form.key}-{f.key}", Input).value for f in form.fields}
-        switches = {flag: self.query_one(f"#{form.key}-{flag.strip('-')}", Checkbox).value
-                    for flag, _ in form.switches}
-        argv = form_argv(form, values, switches)
+        switches = {key: self.query_one(f"#{form.key}-{key}", Checkbox).value for key, _ in form.switches}
         generation = self._generations.get(form.key, 0) + 1
         self._generations[form.key] = generation
         heavy = sum(len(v) for v in values.values()) > SYNC_CHARS or "*" in values.get("layers", "")
         if not heavy:
-            self._show(form, generation, *compute(argv))
+            self._show(form, generation, *compute(form, values, switches))
             return
         self.query_one(f"#{form.key}-error", Static).update(Text("computing…", style="dim"))
-        self.run_worker(partial(self._compute_in_thread, form, generation, argv), thread=True,
+        self.run_worker(partial(self._compute_in_thread, form, generation, values, switches), thread=True,
                         exclusive=True, group=f"calc-{form.key}", exit_on_error=False)
 
-    def _compute_in_thread(self, form: Form, generation: int, argv: list[str]) -> None:
-        output, error = compute(argv)
+    def _compute_in_thread(self, form: Form, generation: int, values: dict[str, str],
+                           switches: dict[str, bool]) -> None:
+        view, error = compute(form, values, switches)
         if self._generations.get(form.key) != generation:
             return  # a later keystroke superseded this one
         try:
-            self.app.call_from_thread(self._show, form, generation, output, error)
+            self.app.call_from_thread(self._show, form, generation, view, error)
         except RuntimeError:  # the app closed meanwhile
             pass
 
-    def _show(self, form: Form, generation: int, output, error: str | None) -> None:
+    def _show(self, form: Form, generation: int, view: CalcView | None, error: str | None) -> None:
         if self._generations.get(form.key) != generation or not self.is_mounted:
             return
         result = self.query_one(f"#{form.key}-result", Static)
         message = self.query_one(f"#{form.key}-error", Static)
-        if error is None:
+        if error is None and view is not None:
             try:
-                text = output.text
-                if form.table:
-                    self._fill_table(form, output.data)
-                    text = without_text_table(text)
+                if form.columns:
+                    self._fill_table(form, view.rows)
             except Exception as exc:  # same promise as compute(): one red line, never a crash
                 error = _one_line(f"could not show this result ({type(exc).__name__}: {exc})")
         if error is not None:
             message.update(Text(error, style="bold red"))
             result.update("")  # a stale answer next to an error would read as the answer
-            if form.table:
+            if form.columns:
                 self.query_one(f"#{form.key}-table", DataTable).clear(columns=True)
             return
+        assert view is not None  # compute() gives a view or an error
         message.update("")
-        result.update(Text(text))
+        result.update(Text(view.text))
 
-    def _fill_table(self, form: Form, data: dict) -> None:
+    def _fill_table(self, form: Form, rows: tuple[tuple[str, ...], ...]) -> None:
         table = self.query_one(f"#{form.key}-table", DataTable)
         table.clear(columns=True)
-        rows = data.get("layers", [])
-        if not rows:
-            return
-        columns = [k for k in rows[0] if not isinstance(rows[0][k], (dict, list)) or k == "output_shape"]
-        table.add_columns(*columns)
+        table.add_columns(*form.columns)
         for row in rows:
-            table.add_row(*(str(row.get(c, "")) for c in columns))
+            table.add_row(*row)

@@ -16,11 +16,14 @@ from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
 from dlquiz.lab.catalog import EXPERIMENTS
+from dlquiz.lab.config import ACTIVATION_NAMES, INIT_NAMES, ExperimentConfig, from_knobs
 from dlquiz.tui.i18n import t
 from dlquiz.tui.messages import LabFinished, LabProgress
 
 POST_EVERY_S = 0.25  # batch events so call-backs into the UI thread stay rare
 PRESET = "preset"
+AUTO_INIT = "auto"  # no init asked for: from_knobs picks the one that suits the activation
+AUTO_INIT_LABEL = {"en": "auto (he for relu, xavier otherwise)", "zh": "自动(relu 用 he,其余用 xavier)"}
 
 
 class LabScreen(Screen):
@@ -43,8 +46,7 @@ class LabScreen(Screen):
                 yield Label(id="lab-activation-label")
                 yield Select(self._activation_options(), value=PRESET, allow_blank=False, id="lab-activation")
                 yield Label(id="lab-init-label")
-                yield Select([(x, x) for x in ("default", "naive", "zero", "small", "large", "xavier", "he")],
-                             value="default", allow_blank=False, id="lab-init")
+                yield Select(self._init_options(), value=AUTO_INIT, allow_blank=False, id="lab-init", disabled=True)
                 yield Label(id="lab-numbers-label")
                 with Horizontal(classes="lab-row"):
                     yield Input("", id="lab-depth", type="integer")
@@ -52,7 +54,7 @@ class LabScreen(Screen):
                 with Horizontal(classes="lab-row"):
                     yield Input("", id="lab-dropout", type="number")
                     yield Input("", id="lab-steps", type="integer")
-                yield Checkbox("BatchNorm", id="lab-bn")
+                yield Checkbox("BatchNorm", id="lab-bn", disabled=True)
                 with Horizontal(classes="lab-row"):
                     yield Button(t("run", self.app.lang), id="lab-run", variant="success")
                     yield Button(t("stop", self.app.lang), id="lab-stop", variant="error", disabled=True)
@@ -71,12 +73,16 @@ class LabScreen(Screen):
         return [(f"{k} — {v.title[self.app.lang]}", k) for k, v in EXPERIMENTS.items()]
 
     def _activation_options(self) -> list[tuple[str, str]]:
-        return [(t("lab_preset", self.app.lang), PRESET), ("sigmoid", "sigmoid"), ("tanh", "tanh"), ("relu", "relu")]
+        return [(t("lab_preset", self.app.lang), PRESET), *((a, a) for a in ACTIVATION_NAMES)]
+
+    def _init_options(self) -> list[tuple[str, str]]:
+        return [(AUTO_INIT_LABEL[self.app.lang], AUTO_INIT), *((i, i) for i in INIT_NAMES)]
 
     def refresh_language(self) -> None:
         """F2: rebuild the choices in the new language (keeping what is chosen), then relabel."""
         for select_id, options in (("#lab-experiment", self._experiment_options()),
-                                   ("#lab-activation", self._activation_options())):
+                                   ("#lab-activation", self._activation_options()),
+                                   ("#lab-init", self._init_options())):
             select = self.query_one(select_id, Select)
             value = select.value
             with select.prevent(Select.Changed):
@@ -105,36 +111,38 @@ class LabScreen(Screen):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "lab-experiment":
             self.show_explanation()
+        elif event.select.id == "lab-activation":  # init and BatchNorm belong to a custom variant only
+            custom = event.value != PRESET
+            self.query_one("#lab-init", Select).disabled = not custom
+            self.query_one("#lab-bn", Checkbox).disabled = not custom
 
     # -- config from the form ----------------------------------------------------------------
-    def read_config(self):
-        from dlquiz.lab.experiments import ExperimentConfig
-
-        from dlquiz.errors import InputError
-
-        name = self.query_one("#lab-experiment", Select).value
-        knobs: dict = {}
-        activation = self.query_one("#lab-activation", Select).value
-        if activation != PRESET:
-            knobs["activation"] = activation
-            init = self.query_one("#lab-init", Select).value
-            knobs["init"] = "he" if init == "default" and activation == "relu" else \
-                ("xavier" if init == "default" else init)
-            knobs["batchnorm"] = self.query_one("#lab-bn", Checkbox).value
-        for key, cast in (("depth", int), ("lr", float), ("dropout", float)):
-            text = self.query_one(f"#lab-{key}", Input).value.strip()
-            if text:
-                try:
-                    knobs[key] = cast(text)
-                except ValueError:
-                    raise InputError(f"{key} must be a number, got {text!r}") from None
-        if knobs and "activation" not in knobs:
-            raise InputError("choose an activation to run a custom variant with these knobs")
-        steps_text = self.query_one("#lab-steps", Input).value.strip()
-        steps = int(steps_text) if steps_text else None
-        config = ExperimentConfig(name, seed=0, steps=steps, device="auto", knobs=knobs)
+    def read_config(self) -> ExperimentConfig:
+        """The form as a checked config; the knobs go through `from_knobs`, as `dlquiz lab`'s options do."""
+        name = str(self.query_one("#lab-experiment", Select).value)  # (these Selects are never blank)
+        activation = str(self.query_one("#lab-activation", Select).value)
+        custom = activation != PRESET
+        init = str(self.query_one("#lab-init", Select).value)
+        knobs = from_knobs(
+            activation=activation if custom else None,
+            init=init if custom and init != AUTO_INIT else None,
+            depth=self._number("depth", int), lr=self._number("lr", float), dropout=self._number("dropout", float),
+            batchnorm=self.query_one("#lab-bn", Checkbox).value if custom else None)
+        config = ExperimentConfig(name, seed=0, steps=self._number("steps", int), device="auto", knobs=knobs)
         config.validate()
         return config
+
+    def _number(self, key: str, cast: type[int] | type[float]):
+        """A number field's value, None when empty."""
+        from dlquiz.errors import InputError
+
+        text = self.query_one(f"#lab-{key}", Input).value.strip()
+        if not text:
+            return None
+        try:
+            return cast(text)
+        except ValueError:  # also a 5000-digit paste (int's digit limit)
+            raise InputError(f"{key} must be a number, got {text[:40]!r}") from None
 
     # -- run / stop ---------------------------------------------------------------------------
     def action_run(self) -> None:

@@ -2,6 +2,8 @@
 explanation and source, a timer for mock interviews, and a summary at the end."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -11,11 +13,16 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Static
 
 from dlquiz.present import LABELS, question_text, source_text
-from dlquiz.review.scheduler import RATING_NAMES
+from dlquiz.review.scheduler import RATING_KEYS, RATING_NAMES
 from dlquiz.tui.i18n import t
 from question_bank.answers import AnswerSyntaxError, parse_choice_letters, parse_truefalse
 from question_bank.model import DIFFICULTY_NAMES, TOPIC_NAMES
 from question_bank.render import to_terminal
+
+if TYPE_CHECKING:
+    from fsrs import Rating
+
+    from dlquiz.review.session import SessionSummary
 
 
 def answer_body(q, lang: str, with_key: bool = False) -> Text:
@@ -174,7 +181,7 @@ class QuestionScreen(Screen):
             return
         self._after_grading(feedback)
 
-    def _grade_flashcard(self, rating: int) -> None:
+    def _grade_flashcard(self, rating: Rating) -> None:
         from dlquiz.errors import StoreError
 
         try:
@@ -211,9 +218,9 @@ class QuestionScreen(Screen):
             self.state = "revealed"
             self._render_reveal(q)
             self._render_hint()
-        elif self.state == "revealed" and event.key in ("1", "2", "3", "4"):
+        elif self.state == "revealed" and event.key in RATING_KEYS:
             event.stop()
-            self._grade_flashcard(int(event.key))
+            self._grade_flashcard(RATING_KEYS[event.key])
 
     def tick(self) -> None:
         if self.session.current is None and self.state != "feedback":
@@ -244,7 +251,7 @@ class QuestionScreen(Screen):
 class SummaryScreen(ModalScreen):
     BINDINGS = [Binding("escape,enter,space", "dismiss", "Back")]
 
-    def __init__(self, summary: dict) -> None:
+    def __init__(self, summary: SessionSummary) -> None:
         super().__init__()
         self.summary = summary
 

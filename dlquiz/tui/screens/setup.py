@@ -7,6 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
+from dlquiz.review.kinds import SessionKind
 from dlquiz.tui.i18n import t
 from question_bank.model import QUESTION_TYPES, TOPIC_NAMES
 
@@ -15,7 +16,7 @@ class SetupScreen(ModalScreen):
     CSS_PATH = "setup.tcss"
     BINDINGS = [Binding("escape", "dismiss", "Back")]
 
-    def __init__(self, kind: str = "practice") -> None:
+    def __init__(self, kind: SessionKind = SessionKind.PRACTICE) -> None:
         super().__init__()
         self.kind = kind
 

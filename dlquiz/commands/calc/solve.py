@@ -14,7 +14,7 @@ import argparse
 
 from calculators.limits import INT_LIMIT_HELP, MAX_CANDIDATES, int_text_problem, shorten
 from dlquiz.commands import Output
-from dlquiz.commands.calc_size import render_text
+from dlquiz.commands.calc.format import answer_text
 
 SOLVE_EXAMPLES = """\
 examples:
@@ -73,7 +73,7 @@ OPTION_HELP = {
 
 def integer(text: str) -> int:
     """argparse type with a one-line message naming the bad value; ASCII digits, |n| ≤ 10^18."""
-    problem = int_text_problem(text)
+    problem = int_text_problem(text) or ""
     if problem.startswith("too large"):
         raise argparse.ArgumentTypeError(f"{shorten(text)!r} is {problem}")
     if problem:
@@ -149,21 +149,19 @@ def run_inverse(args: argparse.Namespace) -> Output:
     else:
         result = solve.solve_input(args.out, args.kernel, args.stride, padding, **layer)
     solutions = result.value
-    data = {**solutions.to_dict(), "formula": result.formula, "steps": list(result.steps),
-            "notes": list(result.notes)}
+    data = {**solutions.to_dict(), **result.derivation()}
     if problem == "input":
         data["interval"] = [solutions.values[0], solutions.values[-1]] if solutions.values else None
     title = f"Solve for {problem.replace('input', 'input size')} ({_describe(op, args)})"
-    return Output(data=data, text=render_text(title, result, result.steps[-1].removeprefix("→ ")))
+    return Output(data=data, text=answer_text(title, result, result.steps[-1].removeprefix("→ ")))
 
 
 def run_same(args: argparse.Namespace) -> Output:
     from calculators import solve  # imports SymPy
 
     result = solve.same_padding(args.kernel, args.stride, args.dilation, args.size)
-    data = {**result.value.to_dict(), "formula": result.formula, "steps": list(result.steps),
-            "notes": list(result.notes)}
-    return Output(data=data, text=render_text("'Same' padding (conv)", result,
+    data = {**result.value.to_dict(), **result.derivation()}
+    return Output(data=data, text=answer_text("'Same' padding (conv)", result,
                                               result.steps[-1].removeprefix("→ ")))
 
 

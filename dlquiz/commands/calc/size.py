@@ -6,9 +6,16 @@ plus "output_shape": [h, w] when any argument is an H,W pair (output_size is the
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
 
-from calculators.limits import INT_LIMIT_HELP, MAX_INT_TEXT, int_text_problem, shorten
+from calculators.inputs import parse_int_or_pair
+from calculators.limits import INT_LIMIT_HELP
 from dlquiz.commands import Output
+from dlquiz.commands.calc.args import argparse_type
+from dlquiz.commands.calc.format import answer_text
+
+if TYPE_CHECKING:
+    from calculators.result import Result
 
 CONV_EXAMPLES = """\
 examples:
@@ -40,16 +47,7 @@ CONV_EXAMPLES = CONV_EXAMPLES.replace("{INT_LIMIT}", INT_LIMIT_HELP)
 POOL_EXAMPLES = POOL_EXAMPLES.replace("{INT_LIMIT}", INT_LIMIT_HELP)
 
 
-def int_or_pair(text: str) -> int | tuple[int, int]:
-    """argparse type: "224" → 224, "224,160" → (224, 160). ASCII digits, |n| ≤ 10^18 (checked before int())."""
-    parts = text.split(",", 2)
-    problems = [int_text_problem(part) for part in parts]
-    if len(parts) in (1, 2) and any(p.startswith("too large") for p in problems):
-        raise argparse.ArgumentTypeError(f"{shorten(text)!r} is too large (integers are limited to {MAX_INT_TEXT})")
-    if len(parts) not in (1, 2) or any(problems):
-        raise argparse.ArgumentTypeError(f"expected an integer or an H,W pair, got {shorten(text)!r}")
-    numbers = [int(part) for part in parts]
-    return numbers[0] if len(numbers) == 1 else (numbers[0], numbers[1])
+int_or_pair = argparse_type(parse_int_or_pair)  # "224" → 224, "224,160" → (224, 160)
 
 
 def _add_shared(parser: argparse.ArgumentParser, stride_help: str) -> None:
@@ -85,20 +83,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_conv(args: argparse.Namespace) -> Output:
-    from calculators import conv  # pure Python, but keep `dlquiz --help` free of it
-    from dlquiz.errors import InputError
+    from calculators.inputs import conv_layer_size  # keeps `dlquiz --help` free of calculators.conv
 
-    stride = 1 if args.stride is None else args.stride
-    if args.transposed:
-        result = conv.conv_transpose_size(args.size, args.kernel, stride, args.padding, args.dilation,
-                                          0 if args.output_padding is None else args.output_padding)
-        title = "ConvTranspose output size"
-    else:
-        if args.output_padding is not None:
-            raise InputError("--output-padding applies to transposed convolution only; add --transposed")
-        result = conv.conv_size(args.size, args.kernel, stride, args.padding, args.dilation)
-        title = "Conv output size"
-    return _output(result, title)
+    result = conv_layer_size(args.size, args.kernel, args.stride, args.padding, args.dilation, args.output_padding,
+                             args.transposed)
+    return _output(result, "ConvTranspose output size" if args.transposed else "Conv output size")
 
 
 def run_pool(args: argparse.Namespace) -> Output:
@@ -110,23 +99,12 @@ def run_pool(args: argparse.Namespace) -> Output:
     return _output(result, title)
 
 
-def _output(result, title: str) -> Output:
+def _output(result: Result[Any], title: str) -> Output:
     value = result.value
     two_d = isinstance(value, tuple)
-    data = {"output_size": value[0] if two_d else value, "formula": result.formula,
-            "steps": list(result.steps), "notes": list(result.notes)}
+    data: dict[str, Any] = {"output_size": value[0] if two_d else value, **result.derivation()}
     if two_d:
         data["output_shape"] = list(value)
         title += " (H × W)"
     answer = " × ".join(map(str, value)) if two_d else str(value)
-    return Output(data=data, text=render_text(title, result, answer))
-
-
-def render_text(title: str, result, answer: str) -> str:
-    """Title, formula, substituted steps, the answer, then notes (the answer must not hide under caveats)."""
-    steps = list(result.steps)
-    if steps and steps[-1].startswith("→ "):  # the answer line below says it
-        steps.pop()
-    lines = [title, f"formula: {result.formula}", *("  " + step for step in steps),
-             f"answer: {answer}", *(f"note: {note}" for note in result.notes)]
-    return "\n".join(lines)
+    return Output(data=data, text=answer_text(title, result, answer))
