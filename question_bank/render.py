@@ -25,6 +25,7 @@ _MACROS = {
     "in": "∈", "to": "→", "rightarrow": "→", "Rightarrow": "⇒", "lfloor": "⌊", "rfloor": "⌋",
     "lceil": "⌈", "rceil": "⌉", "odot": "⊙", "otimes": "⊗", "pm": "±", "log": "log", "exp": "exp",
     "max": "max", "min": "min", "ln": "ln", "left": "", "right": "",
+    "leftarrow": "←", "gets": "←", "mapsto": "↦", "top": "ᵀ", "intercal": "ᵀ",
 }
 _MACRO_PATTERN = re.compile(
     r"\\(" + "|".join(re.escape(m) for m in sorted(_MACROS, key=len, reverse=True)) + r")(?![A-Za-z])"
@@ -49,7 +50,15 @@ def _scripts(text: str) -> str:
 @lru_cache(maxsize=4096)
 def math_to_text(latex: str) -> str:
     """Convert one LaTeX math fragment to Unicode text."""
-    prepared = _MACRO_PATTERN.sub(lambda m: _MACROS[m.group(1)], latex.strip().replace("\\|", "‖"))
+    prepared = latex.strip().replace("\\|", "‖")
+    prepared = re.sub(r"\^\{?\\(?:top|intercal|mathsf\{T\})\}?", "ᵀ", prepared)  # w^\top → wᵀ, not w^⊤
+    # `\alpha\log N`: the word macros become plain letters below and would fuse with the macro before
+    # them (`\alphalog`, an unknown macro, printed as nothing); keep the space TeX would show.
+    prepared = re.sub(r"(\\[A-Za-z]+)(?=\\(?:log|exp|max|min|ln)(?![A-Za-z]))", r"\1{} ", prepared)
+    prepared = _MACRO_PATTERN.sub(lambda m: _MACROS[m.group(1)], prepared)
+    # End a macro name before its script: `\eta_t` becomes `\etaₜ` below, and pylatexenc would read
+    # `etaₜ` as one unknown macro (ₜ is a letter to it) and print nothing at all.
+    prepared = re.sub(r"(\\[A-Za-z]+)(?=[\^_])", r"\1{}", prepared)
     prepared = _scripts(prepared)
     prepared = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", prepared)
     prepared = re.sub(r"\((\w)\)/", r"\1/", prepared)
