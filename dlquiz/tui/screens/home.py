@@ -51,7 +51,9 @@ class HomeScreen(Screen):
         self._update_labels()  # stats come with ScreenResume, which Textual also sends to the default screen
 
     def on_screen_resume(self) -> None:
-        self.refresh_stats()
+        # After the next paint: the menu is on screen at once, the numbers (the bank's ~700 questions
+        # read from the cache, then the progress stats) follow a few tens of ms later.
+        self.call_after_refresh(self.refresh_stats)
 
     def refresh_language(self) -> None:
         self._update_labels()
