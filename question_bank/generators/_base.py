@@ -10,10 +10,12 @@ the build functions.
 """
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from question_bank.generators.zh_steps import to_zh
 from question_bank.model import Bilingual, Question
@@ -125,12 +127,42 @@ def derivation(zh_intro: str, en_intro: str, formula: str, steps: Sequence[str],
     return Bilingual("\n".join(x for x in zh if x), "\n".join(x for x in en if x))
 
 
+def explain(*lines: tuple[str, str]) -> Bilingual:
+    """An explanation written in both languages line by line: (zh, en) pairs, empty sides left out.
+
+    For generators whose steps are their own (not a calculator's English lines, which `derivation` translates)."""
+    return Bilingual("\n".join(zh for zh, _ in lines if zh), "\n".join(en for _, en in lines if en))
+
+
 def fmt_num(x: float | int, decimals: int = 3) -> str:
     """Ints as they are; floats to `decimals` places without trailing zeros."""
     if isinstance(x, int):
         return str(x)
     text = f"{x:.{decimals}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+SIGNIFICANT = 3  # digits asked for where an answer can be small (probabilities, losses, gradients)
+SIG_HINT = bi("保留 3 位有效数字", "give 3 significant digits")
+
+
+def significant_tolerance(value: float, digits: int = SIGNIFICANT) -> float:
+    """One unit in the `digits`-th significant digit of `value` (as it reads once rounded to that many).
+
+    A fixed "3 decimals, ±0.002" accepted ±40% of a probability of 0.0048; this keeps about `digits`
+    significant digits required at every magnitude, and leaves one unit of slack for rounded intermediate
+    steps. `check_answer` compares absolutely, so the magnitude goes into the tolerance itself."""
+    if not math.isfinite(value) or value == 0:
+        raise ValueError(f"no significant digits in {value!r}")
+    exponent = int(f"{abs(value):.{digits - 1}e}".split("e")[1])  # after rounding: 0.09996 reads 0.100
+    return 10.0 ** (exponent - digits + 1)
+
+
+def fmt_sig(x: float, digits: int = SIGNIFICANT) -> str:
+    """`x` to `digits` significant digits in positional notation (0.00482, 12.3, 0.100): no exponent."""
+    if x == 0:
+        return "0"
+    return format(Decimal(f"{x:.{digits - 1}e}"), "f")
 
 
 def grouped(n: int) -> str:

@@ -10,9 +10,10 @@ import math
 import random
 
 from calculators.result import Result
-from question_bank.generators._base import Draft, bi, derivation, fmt_num, register
+from question_bank.generators._base import Draft, bi, derivation, fmt_num, fmt_sig, register, significant_tolerance
 
-TOLERANCE = 0.002  # answers to 3 decimals after a few hand-computed exponentials
+TOLERANCE = 0.002  # cross-entropy answers to 3 decimals after a few hand-computed exponentials
+# softmax probabilities can be tiny (0.0048): they are asked to 3 significant digits (significant_tolerance)
 ORDINAL_EN = ("first", "second", "third", "fourth", "fifth")
 
 SOFTMAX_FORMULA = "pᵢ = exp(zᵢ/T) / Σⱼ exp(zⱼ/T)  (T = 1: plain softmax)"
@@ -50,7 +51,7 @@ def softmax_result(z: list[float], index: int, temperature: float = 1.0) -> Resu
         f"subtract the max {_f(m)} (same result, no overflow): {_vec([v - m for v in scaled])}",
         f"exp: {_vec(exps)}",
         f"Σ = {_f(total)}",
-        f"p = {_f(exps[index])} / {_f(total)} = {p:.6f} ≈ {p:.3f}",
+        f"p = {_f(exps[index])} / {_f(total)} = {p:.6g} ≈ {fmt_sig(p)}",
     ]
     return Result(p, SOFTMAX_FORMULA, tuple(steps))
 
@@ -88,10 +89,10 @@ def softmax(rng: random.Random) -> Draft:
     return Draft(
         difficulty=3 if temperature != 1 else 2 if count > 3 else 1,
         prompt=bi(f"logits z = {_vec(z)}{t_zh}。第 {index + 1} 个类别(logit {_f(z[index])})的 softmax 概率是多少?"
-                  f"保留 3 位小数。",
+                  f"保留 3 位有效数字(如 0.0123、0.456)。",
                   f"Logits z = {_vec(z)}{t_en}. What softmax probability does the {ORDINAL_EN[index]} class "
-                  f"(logit {_f(z[index])}) get? Give 3 decimals."),
-        answer=bi(fmt_num(result.value), fmt_num(result.value)),
+                  f"(logit {_f(z[index])}) get? Give 3 significant digits (e.g. 0.0123, 0.456)."),
+        answer=bi(fmt_sig(result.value), fmt_sig(result.value)),
         explanation=derivation(f"softmax:{latex}。", f"Softmax: {latex}.",
                                result.formula, result.steps,
                                ["先减去最大值再取指数,结果不变但不会溢出;温度 T > 1 让分布更平,T < 1 更尖。"],
@@ -99,7 +100,7 @@ def softmax(rng: random.Random) -> Draft:
                                 "T > 1 flattens the distribution, T < 1 sharpens it."]),
         params={"z": z, "index": index, "temperature": temperature},
         tags=("softmax",) + (("temperature",) if temperature != 1 else ()),
-        value=result.value, tolerance=TOLERANCE,
+        value=result.value, tolerance=significant_tolerance(result.value),
     )
 
 

@@ -11,7 +11,8 @@ explanation gets the calculators' lines verbatim.
 Covered: conv / transposed conv / pooling sizes (calculators.conv), receptive field (calculators.receptive_field),
 per-layer params / MACs and the totals (calculators.params, stack-3x3), IoU / GIoU / DIoU / CIoU (calculators.boxes),
 vector and matrix norms (calculators.norms), softmax and cross-entropy (generators/losses.py). Not covered: the
-ResNet-block summary line of calculators.params, which no generator shows.
+ResNet-block summary line of calculators.params, which no generator shows. Generators whose steps are their own
+(metrics, nms, robust_losses, attention, backprop) write each line in both languages with `_base.explain` instead.
 """
 from __future__ import annotations
 
