@@ -170,10 +170,19 @@ def format_number(value: float | int) -> str:
     return str(value)
 
 
+def without_unit(text: str, unit: str) -> str:
+    """'196 px' → '196' when the question's unit is px (the prompt shows the unit, so people type it);
+    case-insensitive, with or without a space. '91.8 %' with unit % is 91.8, not 0.918."""
+    if not unit or not isinstance(text, str):
+        return text
+    match = re.fullmatch(rf"\s*(.*?\S)\s*{re.escape(unit)}\s*", text, flags=re.IGNORECASE | re.DOTALL)
+    return match.group(1) if match else text
+
+
 def check_answer(question: Question, text: str) -> Verdict:
     """Grade an auto-graded question. Raises AnswerSyntaxError for unreadable input (re-ask, don't grade)."""
     if question.type == "numeric":
-        given = parse_number(text)
+        given = parse_number(without_unit(text, question.unit))
         value = question.value
         if value is None:  # the loader refuses numeric questions without a value
             raise ValueError(f"numeric question {question.id} has no value")

@@ -83,6 +83,6 @@ def test_session_kind_is_an_enum_that_behaves_like_its_string(tmp_path):
     [row] = store.reviews()
     assert row.session == "practice" and type(row.session) is str  # stored as the plain string
     summary = session.finish()
-    assert list(summary) == ["kind", "answered", "total", "auto_graded", "correct", "score", "seconds",
-                             "per_topic", "ratings"]
+    assert list(summary) == ["kind", "answered", "total", "auto_graded", "correct", "score", "overridden",
+                             "skipped", "seconds", "per_topic", "ratings", "missed"]
     assert json.loads(json.dumps(summary))["kind"] == "practice" and summary["ratings"] == {3: 1}

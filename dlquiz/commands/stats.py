@@ -32,12 +32,29 @@ def handle_stats(args) -> Output:
                             recovered_from=store.recovered_from.name if store.recovered_from else None)
     finally:
         store.close()
-    lines = [f"reviews: {stats['reviews']}   due now: {stats['due']}   cards seen: {stats['cards_seen']}"
-             f"   new available: {stats['new_available']}   streak: {stats['streak']} day(s)"]
-    if stats["retention"] is not None:
-        lines.append(f"retention (review sessions): {stats['retention']:.0%}")
-    lines.append(f"{'topic':24} {'questions':>9} {'seen':>5} {'mastered':>8} {'accuracy':>8}")
+    return Output(stats, stats_text(stats, TOPIC_NAMES))
+
+
+def stats_text(stats, topic_names) -> str:
+    """The plain-text report: totals, the three definitions, per topic, and the 14-day forecast."""
+    from dlquiz.review.scoring import definition
+
+    def pct(value) -> str:
+        return "-" if value is None else f"{value:.0%}"
+
+    lines = [f"reviews: {stats['reviews']}   correct: {stats['correct']} ({pct(stats['accuracy'])})   "
+             f"due now: {stats['due']}   streak: {stats['streak']} day(s)",
+             f"cards seen: {stats['cards_seen']}   mastered: {stats['mastered']}   "
+             f"new available: {stats['new_available']}   suspended: {stats['suspended']}   buried: {stats['buried']}",
+             f"retention: {pct(stats['retention'])} (over {stats['retention_reviews']} answer(s))",
+             *(f"  {definition(key, 'en')}" for key in ("correct", "retention", "mastered")),
+             "",
+             f"{'topic':24} {'questions':>9} {'seen':>5} {'mastered':>8} {'correct':>8} {'due now':>7} {'14 days':>7}"]
     for topic, t in stats["topics"].items():
-        acc = "-" if t["accuracy"] is None else f"{t['accuracy']:.0%}"
-        lines.append(f"{TOPIC_NAMES[topic]['en']:24} {t['questions']:9} {t['seen']:5} {t['mastered']:8} {acc:>8}")
-    return Output(stats, "\n".join(lines))
+        lines.append(f"{topic_names[topic]['en']:24} {t['questions']:9} {t['seen']:5} {t['mastered']:8} "
+                     f"{pct(t['accuracy']):>8} {t['due']:7} {t['due_14_days']:7}")
+    lines += ["", "forecast: cards due per day (today includes overdue ones)"]
+    for day in stats["forecast"]:
+        by_topic = " · ".join(f"{topic_names[k]['en']} {n}" for k, n in day["topics"].items())
+        lines.append(f"{day['date']}  {day['due']:4}  {by_topic}".rstrip())
+    return "\n".join(lines)

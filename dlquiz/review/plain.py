@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from fsrs import Rating
-
-from dlquiz.present import feedback_text, question_text
-from dlquiz.review.scheduler import RATING_KEYS, RATING_NAMES
+from dlquiz.present import LABELS, feedback_text, intervals_line, missed_text, question_text, schedule_text
+from dlquiz.review.scheduler import RATING_KEYS
+from dlquiz.review.scoring import definition
 from dlquiz.review.session import Session, SessionSummary
 from question_bank.answers import AnswerSyntaxError
+from question_bank.model import Lang
 
 
-def rating_prompt(lang: str) -> str:
-    names = " · ".join(f"{int(r)} {RATING_NAMES[r][0 if lang == 'en' else 1]}" for r in Rating)
+def rating_prompt(lang: str, intervals: dict | None = None) -> str:
+    """'rate 1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 8d:' (the intervals when grading moves due dates)."""
+    names = intervals_line(intervals, as_lang(lang))
     return f"rate {names}:" if lang == "en" else f"自评 {names}:"
 
 
-def run_plain_session(session: Session, lang: str, stdin: TextIO, stdout: TextIO) -> None:
+def as_lang(lang: str) -> Lang:
+    return "zh" if lang == "zh" else "en"
+
+
+def run_plain_session(session: Session, language: str, stdin: TextIO, stdout: TextIO) -> None:
     """Ask until the queue, the time or the input runs out (EOF ends it quietly: answers are saved)."""
+    lang = as_lang(language)
 
     def say(text: str = "") -> None:
         print(text, file=stdout, flush=True)
@@ -38,13 +44,14 @@ def run_plain_session(session: Session, lang: str, stdin: TextIO, stdout: TextIO
             if read() is None:
                 return
             say(feedback_text(question, None, lang, reveal_only=True))
+            intervals = session.preview(question)
             while True:
-                say(rating_prompt(lang))
+                say(rating_prompt(lang, intervals))
                 line = read()
                 if line is None:
                     return
                 if line.strip() in RATING_KEYS:
-                    session.grade_flashcard(RATING_KEYS[line.strip()])
+                    say(schedule_text(session.grade_flashcard(RATING_KEYS[line.strip()]), lang))
                     break
                 say("type a digit 1–4" if lang == "en" else "请输入 1–4")
             continue
@@ -55,6 +62,7 @@ def run_plain_session(session: Session, lang: str, stdin: TextIO, stdout: TextIO
                 return
             if not line.strip():
                 session.skip()
+                say(f"{LABELS[lang]['skipped']}\n" + feedback_text(question, None, lang, reveal_only=True))
                 break
             try:
                 feedback = session.answer(line)
@@ -65,10 +73,17 @@ def run_plain_session(session: Session, lang: str, stdin: TextIO, stdout: TextIO
             break
 
 
-def score_line(summary: SessionSummary, lang: str) -> str:
-    s = summary
+def score_line(summary: SessionSummary, language: str) -> str:
+    s, lang = summary, as_lang(language)
+    skipped = f", skipped {s['skipped']}" if lang == "en" else f",跳过 {s['skipped']}"
     if lang == "zh":
-        return (f"得分: {s['score']}/{s['answered']} (自动判分 {s['correct']}/{s['auto_graded']}),"
-                f"共 {s['total']} 题,用时 {s['seconds']} 秒")
-    return (f"score: {s['score']}/{s['answered']} (auto-graded {s['correct']}/{s['auto_graded']}), "
-            f"{s['total']} question(s), {s['seconds']} s")
+        return (f"得分: {s['correct']}/{s['answered']} 正确{skipped if s['skipped'] else ''},"
+                f"共 {s['total']} 题,用时 {s['seconds']} 秒\n({definition('correct', lang)})")
+    return (f"score: {s['correct']}/{s['answered']} correct{skipped if s['skipped'] else ''}, "
+            f"{s['total']} question(s), {s['seconds']} s\n({definition('correct', lang)})")
+
+
+def summary_text(session: Session, summary: SessionSummary, language: str) -> str:
+    """What `dlquiz quiz` prints at the end: the score, what counts as correct, and the missed questions
+    with their answers (so a mock interview ends with what to go over)."""
+    return score_line(summary, language) + "\n\n" + missed_text(session.missed(), as_lang(language))

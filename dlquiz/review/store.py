@@ -28,14 +28,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-from dlquiz.errors import StoreError
+from dlquiz.errors import InputError, StoreError
 
 LOCK_TIMEOUT_ENV = "DLQUIZ_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 3.0
 MAX_LOCK_TIMEOUT = 3600.0
 MEMORY = ":memory:"
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each migration takes the database from version i to i+1.
 MIGRATIONS: list[str] = [
@@ -70,6 +70,15 @@ MIGRATIONS: list[str] = [
         total       INTEGER NOT NULL,
         seconds     INTEGER NOT NULL,
         breakdown   TEXT NOT NULL
+    );
+    """,
+    # 2 → 3: suspend and bury. A table of its own rather than columns on `cards`: a question never
+    # answered has no card row (its FSRS card is made at the first grade), and it can be suspended too.
+    """
+    CREATE TABLE card_flags (
+        question_id  TEXT PRIMARY KEY,
+        suspended    INTEGER NOT NULL DEFAULT 0,
+        buried_until TEXT
     );
     """,
 ]
@@ -183,6 +192,27 @@ def _retry_busy(fn, timeout: float):
             if not _error_name(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or time.monotonic() >= deadline:
                 raise
             time.sleep(0.02)
+
+
+@dataclass(frozen=True)
+class GradeReceipt:
+    """What one `grade` did, so that `undo` and `regrade` can take exactly that back."""
+
+    review_id: int
+    question_id: str
+    scheduled: bool  # a card row was read and written (False: generated, cram, mock)
+    previous: tuple[str, str, str] | None  # the card row before (card_json, due, updated_at); None: no card yet
+    written: str | None  # the card_json this grade wrote
+
+
+@dataclass(frozen=True)
+class CardFlags:
+    suspended: bool = False
+    buried_until: datetime | None = None
+
+    def hidden(self, now: datetime) -> bool:
+        """Suspended, or buried until a time still to come."""
+        return self.suspended or (self.buried_until is not None and self.buried_until > now)
 
 
 @dataclass(frozen=True)
@@ -328,17 +358,98 @@ class ProgressStore:
     # -- writes ------------------------------------------------------------------------------
     def grade(self, question_id: str, rating: int, correct: bool | None, answer_ms: int | None, session: str,
               reviewed_at: datetime,
-              reschedule: Callable[[str | None], tuple[str, datetime]] | None = None) -> None:
+              reschedule: Callable[[str | None], tuple[str, datetime]] | None = None) -> GradeReceipt:
         """One graded answer = one BEGIN IMMEDIATE transaction: read the card, `reschedule(card_json or None)`
         → (new card_json, due), write the review row and the card. Without `reschedule` (generated
-        questions, cram, mock) only the review row is written."""
+        questions, cram, mock) only the review row is written. The receipt lets `undo` take it back."""
         with self._guard(), _transaction(self.conn):
             card_json = due = None
+            previous = None
             if reschedule is not None:
-                row = self.conn.execute("SELECT card_json FROM cards WHERE question_id = ?",
-                                        (question_id,)).fetchone()
-                card_json, due = reschedule(row[0] if row else None)
-            self._insert_review(question_id, card_json, due, rating, correct, answer_ms, session, reviewed_at)
+                previous = self._card_row(question_id)
+                card_json, due = reschedule(previous[0] if previous else None)
+            review_id = self._insert_review(question_id, card_json, due, rating, correct, answer_ms, session,
+                                            reviewed_at)
+        return GradeReceipt(review_id, question_id, reschedule is not None, previous, card_json)
+
+    def undo(self, receipt: GradeReceipt) -> None:
+        """Take one grade back in one transaction: its review row is deleted and the card is restored to what
+        it was before (or removed, if that grade created it). InputError, and nothing changed, when the card
+        was graded again since (another session): restoring it would lose that grade."""
+        with self._guard(), _transaction(self.conn):
+            self._check_unchanged(receipt)
+            self.conn.execute("DELETE FROM reviews WHERE id = ?", (receipt.review_id,))
+            if receipt.scheduled:
+                self._restore_card(receipt)
+
+    def regrade(self, receipt: GradeReceipt, rating: int,
+                reschedule: Callable[[str | None], tuple[str, datetime]] | None = None) -> GradeReceipt:
+        """Change the rating of one grade (an override after an auto-graded answer), in one transaction: the
+        review row keeps its time and answer and gets the new rating; a scheduled card is rescheduled from
+        its state before that grade, as if the new rating had been given in the first place."""
+        with self._guard(), _transaction(self.conn):
+            self._check_unchanged(receipt)
+            self.conn.execute("UPDATE reviews SET rating = ? WHERE id = ?", (rating, receipt.review_id))
+            if not receipt.scheduled or reschedule is None:
+                return receipt
+            at = self.conn.execute("SELECT reviewed_at FROM reviews WHERE id = ?", (receipt.review_id,)).fetchone()
+            card_json, due = reschedule(receipt.previous[0] if receipt.previous else None)
+            self._write_card(receipt.question_id, card_json, due, datetime.fromisoformat(at[0]))
+        return GradeReceipt(receipt.review_id, receipt.question_id, True, receipt.previous, card_json)
+
+    def _card_row(self, question_id: str) -> tuple[str, str, str] | None:
+        row = self.conn.execute("SELECT card_json, due, updated_at FROM cards WHERE question_id = ?",
+                                (question_id,)).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def _check_unchanged(self, receipt: GradeReceipt) -> None:
+        if self.conn.execute("SELECT 1 FROM reviews WHERE id = ?", (receipt.review_id,)).fetchone() is None:
+            raise InputError("that answer is no longer in the progress database; nothing to undo")
+        if receipt.scheduled:
+            now = self._card_row(receipt.question_id)
+            if (now[0] if now else None) != receipt.written:
+                raise InputError("this card was graded again since (another session); its grade was kept")
+
+    def _restore_card(self, receipt: GradeReceipt) -> None:
+        if receipt.previous is None:
+            self.conn.execute("DELETE FROM cards WHERE question_id = ?", (receipt.question_id,))
+        else:
+            card_json, due, updated_at = receipt.previous
+            self.conn.execute("UPDATE cards SET card_json = ?, due = ?, updated_at = ? WHERE question_id = ?",
+                              (card_json, due, updated_at, receipt.question_id))
+
+    # -- suspend and bury --------------------------------------------------------------------
+    def set_flags(self, question_id: str, flags: CardFlags) -> None:
+        """Suspended: never due, never offered, until unsuspended. Buried: not until `buried_until`."""
+        until = None if flags.buried_until is None else iso(flags.buried_until)
+        with self._guard(), _transaction(self.conn):
+            if not flags.suspended and until is None:
+                self.conn.execute("DELETE FROM card_flags WHERE question_id = ?", (question_id,))
+                return
+            self.conn.execute(
+                "INSERT INTO card_flags (question_id, suspended, buried_until) VALUES (?, ?, ?)"
+                " ON CONFLICT(question_id) DO UPDATE SET suspended=excluded.suspended,"
+                " buried_until=excluded.buried_until", (question_id, int(flags.suspended), until))
+
+    def flags(self, question_id: str) -> CardFlags:
+        return self.all_flags().get(question_id, CardFlags())
+
+    def all_flags(self) -> dict[str, CardFlags]:
+        with self._guard():
+            rows = self.conn.execute("SELECT question_id, suspended, buried_until FROM card_flags").fetchall()
+        return {qid: CardFlags(bool(s), None if b is None else datetime.fromisoformat(b)) for qid, s, b in rows}
+
+    def hidden_ids(self, now: datetime) -> set[str]:
+        """Questions suspended or buried at `now`: left out of every session."""
+        return {qid for qid, f in self.all_flags().items() if f.hidden(now)}
+
+    def unsuspend_all(self) -> int:
+        """Unsuspend every card; returns how many were suspended."""
+        with self._guard(), _transaction(self.conn):
+            n = self.conn.execute("SELECT COUNT(*) FROM card_flags WHERE suspended = 1").fetchone()[0]
+            self.conn.execute("UPDATE card_flags SET suspended = 0")
+            self.conn.execute("DELETE FROM card_flags WHERE suspended = 0 AND buried_until IS NULL")
+        return n
 
     def record_review(self, question_id: str, card_json: str | None, due: datetime | None, rating: int,
                       correct: bool | None, answer_ms: int | None, session: str,
@@ -347,14 +458,18 @@ class ProgressStore:
         with self._guard(), _transaction(self.conn):
             self._insert_review(question_id, card_json, due, rating, correct, answer_ms, session, reviewed_at)
 
-    def _insert_review(self, question_id, card_json, due, rating, correct, answer_ms, session, reviewed_at) -> None:
-        self.conn.execute(
+    def _insert_review(self, question_id, card_json, due, rating, correct, answer_ms, session, reviewed_at) -> int:
+        cursor = self.conn.execute(
             "INSERT INTO reviews (question_id, rating, correct, answer_ms, session, reviewed_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (question_id, rating, None if correct is None else int(correct), answer_ms, session, iso(reviewed_at)),
+            (question_id, int(rating), None if correct is None else int(correct), answer_ms, session,
+             iso(reviewed_at)),
         )
-        if card_json is None:
-            return
+        if card_json is not None:
+            self._write_card(question_id, card_json, due, reviewed_at)
+        return int(cursor.lastrowid or 0)
+
+    def _write_card(self, question_id: str, card_json: str, due: datetime, reviewed_at: datetime) -> None:
         self.conn.execute(
             "INSERT INTO cards (question_id, card_json, due, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT(question_id) DO UPDATE SET card_json=excluded.card_json, due=excluded.due,"
@@ -389,9 +504,13 @@ class ProgressStore:
         return {qid: (card, datetime.fromisoformat(due)) for qid, card, due in rows}
 
     def due_ids(self, now: datetime) -> list[str]:
+        """Cards due at `now`, oldest first; suspended and buried ones are not due."""
         with self._guard():
-            return [r[0] for r in self.conn.execute(
-                "SELECT question_id FROM cards WHERE due <= ? ORDER BY due", (iso(now),)).fetchall()]
+            rows = self.conn.execute(
+                "SELECT c.question_id FROM cards c LEFT JOIN card_flags f ON f.question_id = c.question_id"
+                " WHERE c.due <= ? AND COALESCE(f.suspended, 0) = 0"
+                " AND (f.buried_until IS NULL OR f.buried_until <= ?) ORDER BY c.due", (iso(now), iso(now))).fetchall()
+        return [r[0] for r in rows]
 
     def reviews(self) -> Iterator[ReviewRow]:
         with self._guard():

@@ -28,6 +28,10 @@ def bar(fraction: float, width: int = 20) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
 def menu_prompt(name: str, key: str, lang: str) -> Text:
     """One menu row: key, name padded to a column (CJK counts two cells), what it does."""
     label = t(name, lang)
@@ -78,17 +82,20 @@ class HomeScreen(Screen):
             (f"{t('due', lang)}: ", "bold"), (f"{stats['due']}", "bold cyan"), "   ",
             (f"{t('new', lang)}: ", "bold"), (f"{stats['new_available']}", "bold green"), "   ",
             (f"{t('streak', lang)}: ", "bold"), f"{stats['streak']} {t('days', lang)}", "   ",
-            (f"{t('reviews', lang)}: ", "bold"), f"{stats['reviews']}",
+            (f"{t('reviews', lang)}: ", "bold"), f"{stats['reviews']}", "   ",
+            (f"{t('correct', lang)}: ", "bold"), percent(stats["accuracy"]), "   ",
+            (f"{t('retention', lang)}: ", "bold"), percent(stats["retention"]),
         ))
         lines = Text()
         for topic, s in stats["topics"].items():
             if not s["questions"]:
                 continue
             name = TOPIC_NAMES[topic][lang]
-            acc = "" if s["accuracy"] is None else f"  {s['accuracy']:.0%}"
+            acc = "" if s["accuracy"] is None else f"  ✓{s['accuracy']:.0%}"
             lines.append(name[:NAME_CELLS] + " " * max(1, NAME_CELLS + 1 - cell_len(name[:NAME_CELLS])))
             lines.append(bar(s["mastery"]), style="green")
             lines.append(f" {s['mastered']:3}/{s['questions']:<3} {t('seen', lang)} {s['seen']}{acc}\n")
+        lines.append(t("mastery_legend", lang), style="dim")
         self.query_one("#mastery", Static).update(lines)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -1,5 +1,7 @@
-"""One question at a time: typed answers with validation, flashcard reveal + 1–4, feedback with the
-explanation and source, a timer for mock interviews, and a summary at the end."""
+"""One question at a time: typed answers with validation, flashcard reveal + 1–4 with FSRS's next interval
+on each choice, feedback with the rating (automatic, from correctness and time, or changed with 1–4), the
+next due date, the explanation and source; undo (u), suspend (s) and bury (b); a timer for mock
+interviews, and a summary at the end (summary.py)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -9,12 +11,22 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from dlquiz.present import LABELS, question_text, source_text
-from dlquiz.review.scheduler import RATING_KEYS, RATING_NAMES
+from dlquiz.present import (
+    LABELS,
+    answer_with_key,
+    chosen_letters,
+    intervals_line,
+    question_text,
+    rating_text,
+    schedule_text,
+    source_text,
+)
+from dlquiz.review.scheduler import RATING_KEYS
 from dlquiz.tui.i18n import t
+from dlquiz.tui.screens.summary import SummaryScreen
 from question_bank.answers import AnswerSyntaxError, parse_choice_letters, parse_truefalse
 from question_bank.model import DIFFICULTY_NAMES, TOPIC_NAMES
 from question_bank.render import to_terminal
@@ -22,15 +34,15 @@ from question_bank.render import to_terminal
 if TYPE_CHECKING:
     from fsrs import Rating
 
-    from dlquiz.review.session import SessionSummary
+__all__ = ["QuestionScreen", "SummaryScreen", "answer_body"]
+
+REVEAL_KEYS = ("enter", "space")  # the same Enter as `dlquiz quiz`; space kept as an alias
 
 
 def answer_body(q, lang: str, with_key: bool = False) -> Text:
     """Answer, explanation and source: shown after grading, on reveal, and in the browser."""
     label = LABELS[lang]
-    answer = to_terminal(q.answer.get(lang))
-    if with_key and q.type == "choice":
-        answer = f"{', '.join(q.correct)} — {answer}"
+    answer = answer_with_key(q, lang) if with_key else to_terminal(q.answer.get(lang))
     body = Text()
     body.append(f"{label['answer']}: ", "bold")
     body.append(answer + "\n\n")
@@ -47,9 +59,10 @@ class QuestionScreen(Screen):
     def __init__(self, session) -> None:
         super().__init__()
         self.session = session
-        self.state = "asking"  # asking → (revealed) → feedback
+        self.state = "asking"  # asking → (revealed) → feedback, or asking → skipped
         self.last_feedback = None
         self._finished = False
+        self._intervals = None  # FSRS's interval per rating for the revealed flashcard
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -69,37 +82,56 @@ class QuestionScreen(Screen):
         if self.session.time_limit is not None:
             self.set_interval(1, self.tick)
 
-    # -- rendering ------------------------------------------------------------------------------
+    # -- what is on screen --------------------------------------------------------------------
+    @property
+    def shown(self):
+        """The question on screen: the current one, or, on the feedback/skipped view, the one just left."""
+        if self.state in ("feedback", "skipped") and self.session.steps:
+            return self.session.steps[-1].question
+        return self.session.current
+
     def refresh_language(self) -> None:
-        if self.session.current is None:
+        q = self.shown
+        if q is None:
             return
         self._render_header()
-        q = self.session.current if self.state != "feedback" else self.last_feedback.question
-        self.query_one("#prompt", Static).update(Text(question_text(q, self.app.lang)))
+        self._render_prompt()
         if self.state == "feedback":
             self._render_feedback(self.last_feedback)
+        elif self.state == "skipped":
+            self._render_skipped(q)
         elif self.state == "revealed":
             self._render_reveal(q)
         self._render_hint()
 
     def _render_header(self) -> None:
         s, lang = self.session, self.app.lang
-        q = s.current if self.state != "feedback" else self.last_feedback.question
-        number = s.position if self.state == "feedback" else s.position + 1  # position moves on at grading
-        parts = [f"[{number}/{len(s.queue)}]", t(s.config.kind, lang), TOPIC_NAMES[q.topic][lang], q.type,
+        q = self.shown
+        if q is None:
+            return
+        number = s.position if self.state in ("feedback", "skipped") else s.position + 1  # moved on at grading
+        parts = [f"[{number}/{len(s.queue)}]", t(s.title or s.config.kind, lang), TOPIC_NAMES[q.topic][lang], q.type,
                  DIFFICULTY_NAMES[q.difficulty][lang]]
         left = s.time_left()
         if left is not None:
             parts.append(f"⏱ {left // 60:02d}:{left % 60:02d} {t('time_left', lang)}")
         self.query_one("#progress", Static).update(" · ".join(parts))
 
+    def _render_prompt(self) -> None:
+        q = self.shown
+        chosen = chosen_letters(self.last_feedback) if self.state == "feedback" else None
+        self.query_one("#prompt", Static).update(Text(question_text(q, self.app.lang, chosen)))
+
     def _render_hint(self) -> None:
         lang, hint = self.app.lang, ""
         q = self.session.current
-        if self.state == "feedback":
-            hint = t("next", lang)
+        if self.state == "feedback" and self.last_feedback is not None:
+            hint = t("next", lang).format(intervals=intervals_line(self.last_feedback.intervals, lang))
+        elif self.state == "skipped":
+            hint = t("next_skipped", lang)
         elif q is not None and q.type == "flashcard":
-            hint = t("rate", lang) if self.state == "revealed" else t("reveal", lang)
+            hint = t("rate", lang).format(intervals=intervals_line(self._intervals, lang)) \
+                if self.state == "revealed" else t("reveal", lang)
         self.query_one("#hint", Static).update(hint)
         self.query_one("#answer", Input).placeholder = t("answer_placeholder", lang)
 
@@ -109,8 +141,10 @@ class QuestionScreen(Screen):
             self.finish()
             return
         self.state = "asking"
+        self.last_feedback = None
+        self._intervals = None
         self._render_header()
-        self.query_one("#prompt", Static).update(Text(question_text(q, self.app.lang)))
+        self._render_prompt()
         self.query_one("#feedback", Static).update("")
         self.query_one("#error", Static).update("")
         answer = self.query_one("#answer", Input)
@@ -127,6 +161,11 @@ class QuestionScreen(Screen):
     def _render_reveal(self, q) -> None:
         self.query_one("#feedback", Static).update(answer_body(q, self.app.lang))
 
+    def _render_skipped(self, q) -> None:
+        body = Text(t("skipped", self.app.lang) + "\n", "bold yellow")
+        body.append_text(answer_body(q, self.app.lang, with_key=True))
+        self.query_one("#feedback", Static).update(body)
+
     def _render_feedback(self, feedback) -> None:
         lang, q = self.app.lang, feedback.question
         label = LABELS[lang]
@@ -134,19 +173,25 @@ class QuestionScreen(Screen):
         if feedback.correct is not None:
             if feedback.correct:
                 body.append(label["correct"] + "\n", "bold green")
+            elif q.type == "choice":  # the options above are marked instead
+                body.append(label["wrong"] + "\n", "bold red")
             else:
                 body.append(f"{label['wrong']}  ({feedback.verdict.given} ≠ {feedback.verdict.expected})\n", "bold red")
-        else:
-            name = RATING_NAMES[feedback.rating][0 if lang == "en" else 1]
-            body.append(f"{name}\n", "bold cyan")
+        body.append(rating_text(feedback, lang) + "\n", "bold cyan")
+        body.append(schedule_text(feedback, lang) + "\n\n", "cyan")
         body.append_text(answer_body(q, lang))
         self.query_one("#feedback", Static).update(body)
 
     # -- input --------------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
-        """Single-answer choice and true/false submit on one key press (letters, digits, t/f)."""
+        """Single-answer choice and true/false submit on one key press (letters, digits, t/f); a lone `u`
+        (never an answer: choices stop at H) is undo."""
         q = self.session.current
         if self.state != "asking" or q is None or not event.value:
+            return
+        if event.value == "u":
+            event.input.value = ""
+            self.action_undo()
             return
         try:
             if q.type == "choice" and not q.is_multi_answer and len(event.value.strip()) == 1:
@@ -163,10 +208,20 @@ class QuestionScreen(Screen):
         if self.state != "asking":
             return
         if not event.value.strip():
-            self.session.skip()
-            self.show_question()
+            self._skip()
             return
         self.submit(event.value)
+
+    def _skip(self) -> None:
+        """Skip shows the answer before moving on (Enter then goes to the next question)."""
+        q = self.session.skip()
+        self.state = "skipped"
+        self.query_one("#answer", Input).disabled = True
+        self.set_focus(None)
+        self.query_one("#error", Static).update("")
+        self._render_header()
+        self._render_skipped(q)
+        self._render_hint()
 
     def submit(self, text: str) -> None:
         from dlquiz.errors import StoreError
@@ -191,6 +246,19 @@ class QuestionScreen(Screen):
             return
         self._after_grading(feedback)
 
+    def _override(self, rating: Rating) -> None:
+        """1–4 on the feedback view: this answer gets that rating instead (saved at once)."""
+        from dlquiz.errors import InputError, StoreError
+
+        try:
+            feedback = self.session.override(rating)
+        except (InputError, StoreError) as exc:
+            self._store_failed(exc)
+            return
+        self.last_feedback = feedback
+        self._render_feedback(feedback)
+        self._render_hint()
+
     def _store_failed(self, exc) -> None:
         """The answer could not be saved (locked, disk full…): say so, stay on the question so it can be
         answered again; everything saved before is untouched."""
@@ -204,26 +272,85 @@ class QuestionScreen(Screen):
         answer.disabled = True
         self.set_focus(None)
         self.query_one("#error", Static).update("")
+        self._render_prompt()
         self._render_feedback(feedback)
         self._render_header()
         self._render_hint()
 
+    def _reveal(self, q) -> None:
+        self.state = "revealed"
+        self._intervals = self.session.preview(q)
+        self._render_reveal(q)
+        self._render_hint()
+
     def on_key(self, event: events.Key) -> None:
         q = self.session.current
-        if self.state == "feedback" and event.key in ("enter", "space"):
+        answer_box_has_focus = self.focused is self.query_one("#answer", Input)
+        if self.state in ("feedback", "skipped") and event.key in ("enter", "space"):
             event.stop()
             self.show_question()
-        elif self.state == "asking" and q is not None and q.type == "flashcard" and event.key == "space":
+        elif self.state == "asking" and q is not None and q.type == "flashcard" and event.key in REVEAL_KEYS:
             event.stop()
-            self.state = "revealed"
-            self._render_reveal(q)
-            self._render_hint()
+            self._reveal(q)
         elif self.state == "revealed" and event.key in RATING_KEYS:
             event.stop()
             self._grade_flashcard(RATING_KEYS[event.key])
+        elif self.state == "feedback" and event.key in RATING_KEYS:
+            event.stop()
+            self._override(RATING_KEYS[event.key])
+        elif answer_box_has_focus:
+            return  # letters typed into the answer box are the answer
+        elif event.key == "u":
+            event.stop()
+            self.action_undo()
+        elif event.key in ("s", "b"):
+            event.stop()
+            self.hide_card(event.key)
+
+    # -- undo, suspend, bury ------------------------------------------------------------------
+    def action_undo(self) -> None:
+        """Back to the last question, its grade (review row and card state) or skip taken back."""
+        from dlquiz.errors import InputError, StoreError
+
+        try:
+            self.session.undo()
+        except InputError:
+            self.app.notify(t("nothing_to_undo", self.app.lang), severity="warning")
+            return
+        except StoreError as exc:
+            self._store_failed(exc)
+            return
+        self.show_question()
+        self.app.notify(t("undone", self.app.lang))
+
+    def hide_card(self, key: str) -> None:
+        """s: suspend (or unsuspend, on the question just answered); b: bury until tomorrow. On an unanswered
+        question it also moves on; on the feedback view the answer keeps its grade."""
+        from dlquiz.errors import InputError, StoreError
+
+        q, lang = self.shown, self.app.lang
+        if q is None:
+            return
+        moving_on = self.state in ("asking", "revealed")
+        try:
+            if key == "b":
+                self.session.bury(q)
+                message = t("buried", lang)
+            elif not moving_on and self.session.store.flags(q.id).suspended:
+                self.session.suspend(q, suspended=False)
+                message = t("unsuspended", lang)
+            else:
+                self.session.suspend(q)
+                message = t("suspended", lang)
+        except (InputError, StoreError) as exc:
+            self.app.notify(str(exc), severity="error")
+            return
+        self.app.notify(message)
+        if moving_on:
+            self.show_question()
 
     def tick(self) -> None:
-        if self.session.current is None and self.state != "feedback":
+        if self.session.current is None and self.state not in ("feedback", "skipped"):
             return
         if self.session.time_left() == 0:
             self.finish()
@@ -245,24 +372,4 @@ class QuestionScreen(Screen):
         except StoreError as exc:  # e.g. the mock result could not be saved; the answers already were
             self.app.notify(str(exc), title=getattr(self.app, "not_saved_title", ""), severity="error", timeout=15)
             summary = self.session.summary()
-        self.app.switch_screen(SummaryScreen(summary))
-
-
-class SummaryScreen(ModalScreen):
-    BINDINGS = [Binding("escape,enter,space", "dismiss", "Back")]
-
-    def __init__(self, summary: SessionSummary) -> None:
-        super().__init__()
-        self.summary = summary
-
-    def compose(self) -> ComposeResult:
-        lang = self.app.lang
-        s = self.summary
-        text = Text(f"{t('done', lang)} — {t(s['kind'], lang)}\n\n", style="bold")
-        text.append(f"{t('score', lang)}: {s['score']}/{s['answered']}"
-                    f"   ({s['total']} · {s['seconds']} s)\n\n")
-        for topic, r in s["per_topic"].items():
-            text.append(f"  {TOPIC_NAMES[topic][lang]:<16} {r['correct']}/{r['answered']}\n")
-        text.append("\n" + t("back", lang), style="dim")
-        with Vertical(id="summary-box"):
-            yield Static(text, id="summary-text")
+        self.app.switch_screen(SummaryScreen(summary, self.session))

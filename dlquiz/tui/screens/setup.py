@@ -1,4 +1,4 @@
-"""Practice setup: choose topic, type, difficulty and count, then start."""
+"""Practice setup: choose topic, type, difficulty, a generator family (practice) and count, then start."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -22,16 +22,25 @@ class SetupScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
+        # two selects a row, count and Start side by side: the whole dialog fits an 80×24 terminal
         with Vertical(id="setup-box"):
             yield Label(t(self.kind, lang), classes="section-title")
-            yield Select([(TOPIC_NAMES[k][lang], k) for k in TOPIC_NAMES], prompt="topic: all", id="topic")
-            yield Select([(k, k) for k in QUESTION_TYPES], prompt="type: all", id="qtype")
-            yield Select([("1 easy/易", 1), ("2 medium/中", 2), ("3 hard/难", 3)], prompt="difficulty: all",
-                         id="difficulty")
-            yield Input("20", id="count", type="integer", placeholder="count")
-            yield Label("", id="setup-error", classes="error")
-            with Horizontal(classes="buttons"):
+            with Horizontal(classes="setup-row"):
+                yield Select([(TOPIC_NAMES[k][lang], k) for k in TOPIC_NAMES], prompt="topic: all", id="topic")
+                yield Select([(k, k) for k in QUESTION_TYPES], prompt="type: all", id="qtype")
+            with Horizontal(classes="setup-row"):
+                yield Select([("1 easy/易", 1), ("2 medium/中", 2), ("3 hard/难", 3)], prompt="difficulty: all",
+                             id="difficulty")
+                if self.kind == SessionKind.PRACTICE:
+                    from question_bank.generators import FAMILIES, FAMILY_TITLES
+
+                    # blank ("any"): the usual mix of bank and generated questions; a family: only its questions
+                    yield Select([(FAMILY_TITLES[f].get(lang), f) for f in FAMILIES],
+                                 prompt=t("setup_generator", lang), id="generator")
+            with Horizontal(classes="setup-row"):
+                yield Input("20", id="count", type="integer", placeholder="count")
                 yield Button("Start / 开始", id="start", variant="primary")
+            yield Label("", id="setup-error", classes="error")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         def value(widget_id):
@@ -48,6 +57,7 @@ class SetupScreen(ModalScreen):
                 and 1 <= int(count_text) <= MAX_COUNT):
             self.query_one("#setup-error", Label).update(f"count must be a whole number from 1 to {MAX_COUNT}")
             return
+        extra = {"generator": value("generator")} if self.kind == SessionKind.PRACTICE else {}
         self.dismiss()
         self.app.start_session(self.kind, topic=value("topic"), qtype=value("qtype"),
-                               difficulty=value("difficulty"), count=int(count_text))
+                               difficulty=value("difficulty"), count=int(count_text), **extra)
