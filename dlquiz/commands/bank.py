@@ -28,9 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=handle_list)
     for name, handler, help_text in (
-        ("stats", handle_stats, "counts by type, topic, difficulty and note"),
+        ("stats", handle_stats, "counts by type, topic, difficulty and note; from vs beyond the notes"),
         ("check", handle_check, "validate every file; exit 1 on any problem"),
-        ("coverage", handle_coverage, "questions per note section; flags uncovered sections"),
+        ("coverage", handle_coverage, "questions per note section (flags uncovered ones), then beyond the notes"),
     ):
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--json", action="store_true", help="print JSON")
@@ -64,8 +64,12 @@ def handle_stats(args) -> Output:
     from question_bank.report import bank_stats
 
     stats = bank_stats(_bank())
-    lines = [f"questions: {stats['total']} ({stats['hand_written']} hand-written), errata: {stats['errata']}"]
-    for key, title in (("by_type", "type"), ("by_topic", "topic"), ("by_difficulty", "difficulty"), ("by_note", "note")):
+    kinds = ", ".join(f"{kind} {n}" for kind, n in stats["beyond_by_kind"].items())
+    lines = [f"questions: {stats['total']} ({stats['hand_written']} hand-written), errata: {stats['errata']}",
+             f"from the notes: {stats['from_notes']}",
+             f"beyond the notes: {stats['beyond_notes']}" + (f" ({kinds})" if kinds else "")]
+    for key, title in (("by_type", "type"), ("by_topic", "topic"), ("by_difficulty", "difficulty"),
+                       ("by_note", "note")):
         lines.append(f"by {title}:")
         lines += [f"  {k:32} {v:5}" for k, v in stats[key].items()]
     return Output(stats, "\n".join(lines))
@@ -88,15 +92,20 @@ def handle_check(args) -> int | Output:
 
 
 def handle_coverage(args) -> Output:
-    from question_bank.report import coverage
+    from question_bank.model import EXTERNAL_SOURCE_KINDS
+    from question_bank.report import coverage_report
 
-    rows = coverage(_bank())
-    lines = []
-    for note in rows:
+    report = coverage_report(_bank())
+    lines = [f"From the notes: {report['from_notes']} question(s)"]
+    for note in report["notes"]:
         lines.append(f"{note['file']}  {note['title']['en']}: {note['questions']} question(s)")
         for s in note["sections"]:
             flag = "  <-- uncovered" if s["questions"] == 0 else ""
             lines.append(f"  {s['questions']:4}  {s['section'][:70]}{flag}")
-    uncovered = sum(len(n["uncovered"]) for n in rows)
-    lines.append(f"uncovered sections: {uncovered}")
-    return Output(rows, "\n".join(lines))
+    lines.append(f"uncovered sections: {report['uncovered_sections']}")
+    lines += ["", f"Beyond the notes: {report['beyond_notes']} question(s)",
+              f"  {'topic':16} {'total':>5}" + "".join(f" {kind:>5}" for kind in EXTERNAL_SOURCE_KINDS)]
+    for row in report["beyond"]:
+        lines.append(f"  {row['topic']:16} {row['questions']:5}"
+                     + "".join(f" {row['by_kind'].get(kind, 0):5}" for kind in EXTERNAL_SOURCE_KINDS))
+    return Output(report, "\n".join(lines))
