@@ -15,8 +15,14 @@ from dlquiz.errors import InputError
 from dlquiz.lab import data as datasets
 from dlquiz.lab.catalog import EXPERIMENTS
 from dlquiz.lab.engine import RunConfig, Variant, pick_device, train_variants
-from dlquiz.lab.experiments import (BUILDERS, ExperimentConfig, build_batchnorm, build_overfitting, run_experiment,
-                                    shift_and_noise)
+from dlquiz.lab.experiments import (
+    BUILDERS,
+    ExperimentConfig,
+    build_batchnorm,
+    build_overfitting,
+    run_experiment,
+    shift_and_noise,
+)
 from dlquiz.lab.models import MLP
 
 CPU = torch.device("cpu")
@@ -262,7 +268,7 @@ def test_result_shape_matches_design(name):
 def test_data_is_offline_deterministic_and_shaped():
     x_tr, y_tr, x_val, y_val = datasets.digits(0)
     assert x_tr.shape == (1297, 64) and x_val.shape == (500, 64) and x_tr.dtype == np.float32
-    assert 0 <= x_tr.min() and x_tr.max() <= 1 and set(np.unique(y_tr)) == set(range(10))
+    assert x_tr.min() >= 0 and x_tr.max() <= 1 and set(np.unique(y_tr)) == set(range(10))
     again = datasets.digits(0)
     assert all(np.array_equal(a, b) for a, b in zip((x_tr, y_tr, x_val, y_val), again))
     _, noisy, _, _ = datasets.digits(0, train_size=150, label_noise=0.3)

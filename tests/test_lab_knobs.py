@@ -81,6 +81,7 @@ def tui_configs(tmp_path) -> list:
             assert isinstance(screen, LabScreen)
             for name, _options, (activation, init, depth, lr, dropout, bn) in CASES:
                 screen.query_one("#lab-experiment", Select).value = name
+                await pilot.pause()  # choosing an experiment resets the BatchNorm box to its default
                 screen.query_one("#lab-activation", Select).value = activation
                 screen.query_one("#lab-init", Select).value = init
                 for key, text in (("depth", depth), ("lr", lr), ("dropout", dropout)):
@@ -113,6 +114,29 @@ def test_cli_and_tui_build_the_same_variant_for_the_same_knobs(tmp_path):
                                                          b.model.state_dict().values()))
     with pytest.raises(InputError, match="needs an activation"):
         cli_config("init", ["--depth", "4"])
+
+
+def test_the_batchnorm_box_starts_at_the_experiments_default(tmp_path):
+    """An unset --batchnorm means the experiment's own choice; the TUI's box shows that choice."""
+    async def run():
+        app = DlquizApp(db_path=tmp_path / "p.db")
+        app._bank = small_bank()
+        seen = {}
+        async with app.run_test(size=(160, 50)) as pilot:
+            await pilot.press("l")
+            await pilot.pause()
+            screen = app.screen
+            for name in ("batchnorm", "vanishing"):
+                screen.query_one("#lab-experiment", Select).value = name
+                await pilot.pause()
+                seen[name] = screen.query_one("#lab-bn", Checkbox).value
+                screen.query_one("#lab-activation", Select).value = "relu"
+                await pilot.pause()
+                assert screen.read_config().knobs.get("batchnorm") == \
+                    cli_config(name, ["--activation", "relu"]).knobs.get("batchnorm", seen[name])
+        return seen
+
+    assert asyncio.run(run()) == {"batchnorm": True, "vanishing": False}
 
 
 def test_a_relu_knob_gets_he_init_from_the_cli_too():

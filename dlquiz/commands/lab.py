@@ -10,10 +10,10 @@ import sys
 import time
 
 from dlquiz.commands import Output
-from dlquiz.lang import env_lang
 from dlquiz.lab.catalog import EXPERIMENTS
 from dlquiz.lab.config import ACTIVATION_NAMES, ENGINES, INIT_NAMES, ExperimentConfig, from_knobs
 from dlquiz.lab.summary import summary_text
+from dlquiz.lang import env_lang
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
@@ -87,8 +87,8 @@ def list_output() -> Output:
     width = max(len(name) for name in EXPERIMENTS)
     lines = [f"{e.name:{width}}  {e.title['en']} · {e.title['zh']}" for e in EXPERIMENTS.values()]
     lines.append("")
-    lines.append("run one: dlquiz lab NAME [--device auto|cpu|cuda] [--engine auto|stacked|loop] [--seed S] [--steps N] "
-                 "[--lang zh|en] [--json]")
+    lines.append("run one: dlquiz lab NAME [--device auto|cpu|cuda] [--engine auto|stacked|loop] [--seed S] "
+                 "[--steps N] [--lang zh|en] [--json]")
     return Output(data, "\n".join(lines))
 
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 import torch
 from torch import nn
@@ -262,7 +262,8 @@ def record_report(v: Variant, step: int, values: list[float], on_event, track_ac
             v._bad_reports += 1
             if v._bad_reports >= v.early_stopping_patience:
                 v.stopped_at = step
-                model.load_state_dict(v._best_state)  # restore the best weights, as early stopping does
+                if v._best_state is not None:  # set by the first report: a finite loss always beats inf
+                    model.load_state_dict(v._best_state)  # restore the best weights, as early stopping does
                 extra.update({"early_stop": True, "best_step": v.best_step})
     if on_event:
         on_event(StepEvent(step, v.name, metrics, grad_norms, extra=extra))

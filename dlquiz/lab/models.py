@@ -83,6 +83,11 @@ class MLP(nn.Module):
     def forward(self, x):
         return self.head(self.blocks(self.stem(x)))
 
+    @property
+    def hidden_blocks(self) -> list[Block]:
+        """The hidden blocks, typed as such (iterating `self.blocks` yields plain Modules)."""
+        return [block for block in self.blocks if isinstance(block, Block)]
+
     def hidden_outputs(self, x) -> list[torch.Tensor]:
         """Output of every hidden layer (stem, then each block), for activation statistics."""
         outs = [self.stem(x)]

@@ -27,14 +27,24 @@ matches it to float rounding (tests/test_lab_stacked.py).
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dlquiz.lab.engine import (EvalSet, RunConfig, StepEvent, Variant, diverge, eval_metrics, per_variant_loss, prepare,
-                               record_report, weight_layers)
+from dlquiz.lab.engine import (
+    EvalSet,
+    RunConfig,
+    StepEvent,
+    Variant,
+    diverge,
+    eval_metrics,
+    per_variant_loss,
+    prepare,
+    record_report,
+    weight_layers,
+)
 from dlquiz.lab.models import ACTIVATIONS, MLP
 
 ACTIVATION_FNS = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}
@@ -54,10 +64,33 @@ def _dropout(model: MLP) -> float:
     return next((m.p for m in model.modules() if isinstance(m, nn.Dropout)), 0.0)
 
 
-def architecture(model: MLP) -> tuple:
+def _running_stats(bn: nn.BatchNorm1d) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """A BN's running mean, variance and batch count (`stack_problem` has checked that it tracks them)."""
+    mean, var, count = bn.running_mean, bn.running_var, bn.num_batches_tracked
+    if mean is None or var is None or count is None:
+        raise TypeError("BatchNorm without running statistics cannot be stacked")
+    return mean, var, count
+
+
+def _grad(t: torch.Tensor) -> torch.Tensor:
+    """The gradient of a stacked tensor, which every step computes before it is read."""
+    if t.grad is None:
+        raise RuntimeError("no gradient yet: the step's backward pass has not run")
+    return t.grad
+
+
+def as_mlp(model: nn.Module) -> MLP:
+    """A variant's model as the lab MLP that `stack_problem` has checked it is."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"only the lab's MLPs can be stacked, not {type(model).__name__}")
+    return model
+
+
+def architecture(model: nn.Module) -> tuple:
     """Variants with equal keys stack into one network (sizes, activation, BN, shortcut)."""
+    model = as_mlp(model)
     stem = model.stem[0]
-    residual = bool(model.blocks[0].residual) if len(model.blocks) else False
+    residual = model.hidden_blocks[0].residual if model.hidden_blocks else False
     return (stem.in_features, stem.out_features, len(model.blocks), model.head.out_features, _activation(model),
             bool(_batchnorms(model)), residual)
 
@@ -120,8 +153,9 @@ class StackedMLP:
             owner[a:b] = layer
         self.owner = owner.to(device)
         bns = [_batchnorms(m) for m in models]
-        self.running = [(torch.stack([b[i].running_mean for b in bns]), torch.stack([b[i].running_var for b in bns]),
-                         torch.stack([b[i].num_batches_tracked for b in bns])) for i in range(len(bns[0]))]
+        stats = [[_running_stats(bn) for bn in model_bns] for model_bns in bns]  # [model][BN] → (mean, var, count)
+        self.running = [(torch.stack([m[i][0] for m in stats]), torch.stack([m[i][1] for m in stats]),
+                         torch.stack([m[i][2] for m in stats])) for i in range(len(bns[0]))]
         keep = torch.tensor([1.0 - _dropout(m) for m in models], dtype=self.flat.dtype, device=device)
         self.keep = keep.view(-1, 1, 1)
         self.dropout = bool((keep < 1).any())
@@ -144,7 +178,8 @@ class StackedMLP:
             for t, (a, b), shape in zip(self._tensors_of(model), self.bounds, self.shapes):
                 t.data = flat[v, a:b].view(shape)
             for (mean, var, count), bn in zip(self.running, _batchnorms(model)):
-                bn.running_mean.data, bn.running_var.data, bn.num_batches_tracked.data = mean[v], var[v], count[v]
+                bn_mean, bn_var, bn_count = _running_stats(bn)
+                bn_mean.data, bn_var.data, bn_count.data = mean[v], var[v], count[v]
 
     def keep_only(self, rows: list[int]) -> None:
         """Drop the other variants (diverged or stopped): later steps no longer compute them. Their
@@ -153,7 +188,8 @@ class StackedMLP:
         grad = self.flat.grad
         self.flat = self.flat.detach().index_select(0, index).requires_grad_()
         self.flat.grad = None if grad is None else grad.index_select(0, index)  # this step's update follows
-        self.running = [tuple(t.index_select(0, index) for t in stats) for stats in self.running]
+        self.running = [(mean.index_select(0, index), var.index_select(0, index), count.index_select(0, index))
+                        for mean, var, count in self.running]
         self.keep = self.keep.index_select(0, index)
         self.models = [self.models[r] for r in rows]
         self._bind()
@@ -203,7 +239,7 @@ class StackedMLP:
 
     def grad_norms(self) -> torch.Tensor:
         """[V, layers]: ‖∂L/∂W‖ of every Linear layer of every variant, in one segmented sum."""
-        g2 = self.flat.grad.pow(2)
+        g2 = _grad(self.flat).pow(2)
         sums = g2.new_zeros(g2.shape[0], self.n_linear + 1).index_add_(1, self.owner, g2)
         return sums[:, :self.n_linear].sqrt()
 
@@ -240,50 +276,53 @@ class StackedOptimizer:
 
     def step(self, params: list[torch.Tensor]) -> None:
         self.step_count += 1
-        t, hp, rows = self.step_count, self.hp, slice(self.start, self.stop)
+        rows = slice(self.start, self.stop)
         for k, param in enumerate(params):
-            p, g = param.detach()[rows], param.grad[rows]
-            st = self.state.setdefault(k, {})
+            self._update(param.detach()[rows], _grad(param)[rows], self.state.setdefault(k, {}))
 
-            def col(name: str) -> torch.Tensor:
-                return _column(hp[name], p)
+    def _update(self, p: torch.Tensor, g: torch.Tensor, st: dict[str, torch.Tensor]) -> None:
+        """One parameter's rows `p` (updated in place) from their gradient `g` and optimiser state `st`."""
+        t, hp = self.step_count, self.hp
 
-            if self.kind is torch.optim.SGD:
-                d = g + col("weight_decay") * p
-                mom = col("momentum")
-                if "buf" not in st:
-                    st["buf"] = d.clone()
-                else:
-                    st["buf"].mul_(mom).add_(d * (1 - col("dampening")))
-                buf = st["buf"]
-                # momentum 0 uses the gradient itself; Nesterov looks one step ahead
-                d = torch.where(_column(self.nesterov, p), d + mom * buf, torch.where(mom > 0, buf, d))
-                p.sub_(col("lr") * d)
-            elif self.kind in (torch.optim.Adam, torch.optim.AdamW):
-                if self.kind is torch.optim.AdamW:
-                    p.mul_(1 - col("lr") * col("weight_decay"))
-                else:
-                    g = g + col("weight_decay") * p
-                if "m" not in st:
-                    st["m"], st["v"] = torch.zeros_like(p), torch.zeros_like(p)
-                b1, b2 = col("beta1"), col("beta2")
-                st["m"].lerp_(g, 1 - b1)
-                st["v"].mul_(b2).add_((1 - b2) * g * g)
-                denom = st["v"].sqrt() / torch.sqrt(1 - b2 ** t) + col("eps")
-                p.sub_(col("lr") / (1 - b1 ** t) * st["m"] / denom)
-            elif self.kind is torch.optim.Adagrad:
+        def col(name: str) -> torch.Tensor:
+            return _column(hp[name], p)
+
+        if self.kind is torch.optim.SGD:
+            d = g + col("weight_decay") * p
+            mom = col("momentum")
+            if "buf" not in st:
+                st["buf"] = d.clone()
+            else:
+                st["buf"].mul_(mom).add_(d * (1 - col("dampening")))
+            buf = st["buf"]
+            # momentum 0 uses the gradient itself; Nesterov looks one step ahead
+            d = torch.where(_column(self.nesterov, p), d + mom * buf, torch.where(mom > 0, buf, d))
+            p.sub_(col("lr") * d)
+        elif self.kind in (torch.optim.Adam, torch.optim.AdamW):
+            if self.kind is torch.optim.AdamW:
+                p.mul_(1 - col("lr") * col("weight_decay"))
+            else:
                 g = g + col("weight_decay") * p
-                if "sum" not in st:
-                    st["sum"] = torch.zeros_like(p) + col("initial_accumulator_value")
-                st["sum"].add_(g * g)
-                p.sub_(col("lr") / (1 + (t - 1) * col("lr_decay")) * g / (st["sum"].sqrt() + col("eps")))
-            else:  # RMSprop
-                g = g + col("weight_decay") * p
-                if "sq" not in st:
-                    st["sq"] = torch.zeros_like(p)
-                alpha = col("alpha")
-                st["sq"].mul_(alpha).add_((1 - alpha) * g * g)
-                p.sub_(col("lr") * g / (st["sq"].sqrt() + col("eps")))
+            if "m" not in st:
+                st["m"], st["v"] = torch.zeros_like(p), torch.zeros_like(p)
+            b1, b2 = col("beta1"), col("beta2")
+            st["m"].lerp_(g, 1 - b1)
+            st["v"].mul_(b2).add_((1 - b2) * g * g)
+            denom = st["v"].sqrt() / torch.sqrt(1 - b2 ** t) + col("eps")
+            p.sub_(col("lr") / (1 - b1 ** t) * st["m"] / denom)
+        elif self.kind is torch.optim.Adagrad:
+            g = g + col("weight_decay") * p
+            if "sum" not in st:
+                st["sum"] = torch.zeros_like(p) + col("initial_accumulator_value")
+            st["sum"].add_(g * g)
+            p.sub_(col("lr") / (1 + (t - 1) * col("lr_decay")) * g / (st["sum"].sqrt() + col("eps")))
+        else:  # RMSprop
+            g = g + col("weight_decay") * p
+            if "sq" not in st:
+                st["sq"] = torch.zeros_like(p)
+            alpha = col("alpha")
+            st["sq"].mul_(alpha).add_((1 - alpha) * g * g)
+            p.sub_(col("lr") * g / (st["sq"].sqrt() + col("eps")))
 
 
 # -- one architecture's variants -------------------------------------------------------------------
@@ -292,7 +331,7 @@ class StackedGroup:
 
     def __init__(self, variants: list[Variant], device: torch.device):
         self.variants = variants
-        self.net = StackedMLP([v.model for v in variants], device)
+        self.net = StackedMLP([as_mlp(v.model) for v in variants], device)
         like = self.net.flat
         self.optimizers = []
         start = 0
@@ -315,10 +354,11 @@ class StackedGroup:
     def step(self) -> None:
         with torch.no_grad():
             if any(v.clip_grad is not None for v in self.variants):  # per variant, as clip_grad_norm_
-                total = torch.sqrt(sum(p.grad.flatten(1).pow(2).sum(1) for p in self.net.params))
+                total = torch.stack([_grad(p).flatten(1).pow(2).sum(1) for p in self.net.params]).sum(0).sqrt()
                 coef = torch.clamp(self.clip / (total + 1e-6), max=1.0)
                 for p in self.net.params:
-                    p.grad.mul_(_column(coef, p.grad))
+                    grad = _grad(p)
+                    grad.mul_(_column(coef, grad))
             for opt in self.optimizers:
                 opt.step(self.net.params)
 
@@ -362,9 +402,10 @@ def train_stacked(variants: list[Variant], data, config: RunConfig, device: torc
         if should_stop is not None and should_stop():
             return False
         losses = [g.loss(b.x, b.y) for g in groups]
-        torch.stack([l.sum() for l in losses]).sum().backward()  # slices are independent: each gets its own gradient
-        for g, l in zip(groups, losses):
-            pending[id(g)].append(l.detach())
+        # slices are independent: each gets its own gradient
+        torch.stack([loss.sum() for loss in losses]).sum().backward()
+        for g, loss in zip(groups, losses):
+            pending[id(g)].append(loss.detach())
         if b.report:
             for g in groups:
                 _report_group(g, b.step, pending[id(g)], eval_set, on_event, track_activations)
@@ -384,7 +425,8 @@ def _report_group(group: StackedGroup, step, pending, ev: EvalSet, on_event, tra
         bad = ~torch.isfinite(torch.stack(pending))  # [steps since the last report, V]
         out = net.forward(ev.x, train=False)
         first_bad = torch.where(bad.any(0), bad.to(out.dtype).argmax(0), torch.full_like(bad[0], -1, dtype=out.dtype))
-        rows = torch.cat([eval_metrics(out, ev), net.grad_norms().to(out.dtype), first_bad.unsqueeze(1)], 1).tolist()  # one sync
+        # one host sync for every variant's metrics
+        rows = torch.cat([eval_metrics(out, ev), net.grad_norms().to(out.dtype), first_bad.unsqueeze(1)], 1).tolist()
     first_step = step - len(pending) + 1
     for v, row in zip(group.variants, rows):
         if row[-1] >= 0:
