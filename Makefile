@@ -20,10 +20,11 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/dlquiz
 
-test: $(STAMP)
+# ruff and mypy first (seconds), then the suite.
+test: lint
 	$(BIN)/python -m pytest
 
-# Not part of `make test` yet. Lint only: the code base is not run through `ruff format`.
+# Lint only: the code base is not run through `ruff format`.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -32,4 +33,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -7,15 +7,26 @@ Layer names follow the literature (conv1..pool5, fc6..fc8) or torchvision's modu
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from typing import Callable
+from functools import cache, partial
 
-from calculators.preset_catalog import PRESET_DESCRIPTIONS
 from calculators.conv import conv_out, pool_out
+from calculators.layers import (
+    Activation,
+    AdaptiveAvgPool,
+    BatchNorm,
+    Conv,
+    Dropout,
+    Flatten,
+    Layer,
+    Linear,
+    Pool,
+    ResidualBlock,
+    pair,
+)
+from calculators.preset_catalog import PRESET_DESCRIPTIONS
 from dlquiz.errors import InputError
-from calculators.layers import (Activation, AdaptiveAvgPool, BatchNorm, Conv, Dropout, Flatten, Layer, Linear, Pool,
-                                ResidualBlock, pair)
 
 
 @dataclass(frozen=True)
@@ -213,7 +224,7 @@ _FACTORIES: dict[str, Callable[[], Preset]] = {
 PRESET_NAMES = tuple(_FACTORIES)
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_preset(name: str) -> Preset:
     """The preset called `name` (case-insensitive); InputError listing the valid names otherwise."""
     key = name.strip().lower().replace("-", "").replace("alexnetseed", "alexnet_seed")

@@ -12,10 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypedDict
 
-from dlquiz.errors import InputError
-from calculators.layers import (AdaptiveAvgPool, BatchNorm, Conv, ConvTranspose, Flatten, Layer, Linear, Pair,
-                                Pool, ResidualBlock, block_paths, fmt_pair, pair, spatial_output)
+from calculators.layers import (
+    AdaptiveAvgPool,
+    BatchNorm,
+    Conv,
+    ConvTranspose,
+    Flatten,
+    Layer,
+    Linear,
+    Pair,
+    Pool,
+    ResidualBlock,
+    block_paths,
+    fmt_pair,
+    pair,
+    spatial_output,
+)
 from calculators.result import Result
+from dlquiz.errors import InputError
 
 FORMULA = ("conv: params = C_out·(C_in/g)·k_h·k_w (+ C_out bias), MACs = C_out·H_out·W_out·(C_in/g)·k_h·k_w;  "
            "deconv: MACs = C_in·(C_out/g)·k_h·k_w·H_in·W_in;  fc: params = in·out (+ out), MACs = in·out;  "

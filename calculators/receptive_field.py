@@ -13,20 +13,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TypedDict, Union
+from typing import TypedDict
 
-from dlquiz.errors import InputError
+from calculators.layers import (
+    GLOBAL_KINDS,
+    Conv,
+    ConvTranspose,
+    Layer,
+    Pair,
+    Pool,
+    ResidualBlock,
+    block_paths,
+    fmt_pair,
+    pair,
+    spatial_output,
+)
 from calculators.limits import MAX_INT, MAX_INT_TEXT
-from calculators.layers import (GLOBAL_KINDS, Conv, ConvTranspose, Layer, Pair, Pool, ResidualBlock, block_paths,
-                                fmt_pair, pair, spatial_output)
 from calculators.result import Result
+from dlquiz.errors import InputError
 
 FORMULA = ("r_l = r_{l−1} + (k_eff − 1)·j_{l−1},  k_eff = d(k−1) + 1,  j_l = j_{l−1}·s,  "
            "start_l = start_{l−1} + ((k_eff − 1)/2 − p)·j_{l−1}  (r_0 = 1, j_0 = 1, start_0 = 0.5)")
 
 
-Scalar = Union[int, list[int]]  # JSON form of a per-axis pair: one number when both axes agree, else [h, w]
-FloatScalar = Union[float, list[float]]
+Scalar = int | list[int]  # JSON form of a per-axis pair: one number when both axes agree, else [h, w]
+FloatScalar = float | list[float]
 
 
 def _scalar(value: tuple):
@@ -148,9 +159,9 @@ def receptive_field_table(layers: list[Layer], input_size: int | Pair, network: 
             new_r = r[a] + (k_eff - 1) * j[a]
             new_start = start[a] + (Fraction(k_eff - 1, 2) - p) * j[a]
             axis_steps.append(
-                (f"k_eff = {d}·({k}−1)+1 = {k_eff}; r = {r[a]} + ({k_eff}−1)·{j[a]} = {new_r}; "
-                 f"j = {j[a]}·{s} = {j[a] * s}; start = {float(start[a]):g} + (({k_eff}−1)/2 − {p})·{j[a]} = "
-                 f"{float(new_start):g}; out = {out[a]}"))
+                f"k_eff = {d}·({k}−1)+1 = {k_eff}; r = {r[a]} + ({k_eff}−1)·{j[a]} = {new_r}; "
+                f"j = {j[a]}·{s} = {j[a] * s}; start = {float(start[a]):g} + (({k_eff}−1)/2 − {p})·{j[a]} = "
+                f"{float(new_start):g}; out = {out[a]}")
             if max(new_r, j[a] * s) > MAX_INT:  # strides multiply: conv(k=1,s=10^6)*1000 would reach 10^6000
                 raise InputError(f"layer {layer.name}: the {'jump' if j[a] * s > MAX_INT else 'receptive field'} "
                                  f"would exceed {MAX_INT_TEXT} (jump = product of the strides so far, "

@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 from dlquiz.present import source_text
-from question_bank.model import TOPIC_NAMES, Bank, Question
+from question_bank.model import TOPIC_NAMES, Bank, Lang, Question
 
 FIELDS = ["Id", "Topic", "PromptZh", "PromptEn", "Choices", "AnswerZh", "AnswerEn",
           "ExplanationZh", "ExplanationEn", "Source"]
@@ -52,13 +52,13 @@ def _choices_html(q: Question) -> str:
     return f"<ol type='A' style='list-style:none;padding-left:0'>{items}</ol>"
 
 
-def _answer(q: Question, lang: str) -> str:
+def _answer(q: Question, lang: Lang) -> str:
     text = q.answer.get(lang)
     if q.type == "choice":
         text = f"{', '.join(q.correct)} — {text}"
     elif q.type == "truefalse":
-        word = ({True: "对", False: "错"} if lang == "zh" else {True: "True", False: "False"})[q.truth]
-        text = f"{word}. {text}"
+        true_word, false_word = ("对", "错") if lang == "zh" else ("True", "False")
+        text = f"{true_word if q.truth else false_word}. {text}"
     elif q.type == "numeric":
         text = f"{q.value}{(' ' + q.unit) if q.unit else ''} — {text}"
     return _html(text)

@@ -8,7 +8,8 @@ import json
 import os
 import re
 import sys
-from typing import Sequence
+from collections.abc import Sequence
+from typing import NoReturn
 
 from dlquiz.errors import InputError
 
@@ -38,7 +39,7 @@ def one_line(message: str) -> str:
 class OneLineParser(argparse.ArgumentParser):
     """argparse prints usage + error; users asked for one clear line and exit code 2."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {one_line(message)} (see `{self.prog} --help`)\n")
 
 
@@ -83,7 +84,8 @@ def _prepare_streams() -> None:
     """
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+            # stays open for the life of the process: it *is* the stream now
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     for stream, errors in ((sys.stdout, "backslashreplace"), (sys.stderr, "backslashreplace"),
                            (sys.stdin, "replace")):
         reconfigure = getattr(stream, "reconfigure", None)  # real TextIOWrapper, not StringIO
@@ -102,7 +104,7 @@ def _reader_left() -> int:
     try:
         fd = sys.stdout.fileno()
     except (AttributeError, OSError, ValueError):  # in-process callers with a StringIO stdout
-        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (replaces stdout until exit)
     else:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, fd)

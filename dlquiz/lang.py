@@ -2,11 +2,19 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from question_bank.model import Lang
 
 
-def env_lang() -> str:
+def env_lang() -> Lang:
     return "zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en"
 
 
-def preferred_lang(saved: object = None) -> str:
-    return saved if saved in ("zh", "en") else env_lang()
+def preferred_lang(saved: object = None) -> Lang:
+    if saved == "zh":
+        return "zh"
+    if saved == "en":
+        return "en"
+    return env_lang()

@@ -13,12 +13,21 @@ import json
 import math
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from question_bank.model import (
-    EXTERNAL_SOURCE_KINDS, LANGS, QUESTION_TYPES, TOPICS, Bank, Bilingual, ExternalSource, Note, Question,
+    EXTERNAL_SOURCE_KINDS,
+    LANGS,
+    QUESTION_TYPES,
+    TOPICS,
+    Bank,
+    Bilingual,
+    ExternalSource,
+    Note,
+    Question,
     Source,
 )
 
@@ -91,14 +100,15 @@ def _read_toml(path: Path, name: str, problems: list[Problem]) -> tuple[dict, st
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
         problems.append(Problem(name, "", "", f"not valid UTF-8 (byte {data[exc.start]:#04x}); save the file as UTF-8",
-                                line=line))
+                                line=data.count(b"\n", 0, exc.start) + 1))
         return None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
-        message, line, column = str(exc), None, None
+        message = str(exc)
+        line: int | None = None
+        column: int | None = None
         at = re.search(_TOML_AT, message)
         if at:
             message, line, column = message[: at.start()], int(at.group(1)), int(at.group(2))
@@ -198,7 +208,7 @@ def load_notes(notes_dir: Path = NOTES_DIR) -> tuple[dict[str, Note], list[Probl
             add("file", "missing the note's file name")
             continue
         title = raw.get("title")
-        if isinstance(title, dict) and all(isinstance(title.get(l), str) for l in LANGS):
+        if isinstance(title, dict) and all(isinstance(title.get(lang), str) for lang in LANGS):
             titles.setdefault(file, Bilingual(title["zh"], title["en"]))
         secs = raw.get("sections")
         if not isinstance(secs, list) or not all(isinstance(s, str) and s.strip() for s in secs):
@@ -267,7 +277,8 @@ def parse_question(raw: dict, topic: str, origin: str, notes: dict[str, Note],
                    problems: list[Problem], locate: Callable[[str], int | None] | None = None) -> Question | None:
     """Validate one [[questions]] table; append problems and return None if it is unusable.
     `locate(field)` gives the line of a field in the file, for the problem's file:line."""
-    qid = raw.get("id") if isinstance(raw.get("id"), str) else "<no id>"
+    raw_id = raw.get("id")
+    qid = raw_id if isinstance(raw_id, str) else "<no id>"
     before = len(problems)
 
     def add(field: str, message: str) -> None:
@@ -366,6 +377,8 @@ def parse_question(raw: dict, topic: str, origin: str, notes: dict[str, Note],
         add("topic", f"{raw.get('topic')!r} differs from the file's topic {topic!r}")
     if len(problems) > before:
         return None
+    # every check above that failed added a problem, so these are what the checks let through
+    assert isinstance(qtype, str) and isinstance(difficulty, int) and prompt and answer and explanation
     return Question(
         id=qid, topic=topic, type=qtype, difficulty=difficulty, tags=tuple(tags),
         prompt=prompt, answer=answer, explanation=explanation, source=source,
@@ -381,49 +394,55 @@ def _parse_all(data_dir: Path, notes_dir: Path) -> tuple[Bank, list[Problem]]:
     for path in sorted(data_dir.glob("*/*.toml")):
         origin = _rel(path, data_dir)
         read = _read_toml(path, origin, problems)
-        if read is None:
-            continue
-        raw, text = read
-        lines: list[_Lines] = []  # built on the first problem only: a clean file never pays for it
-
-        def where() -> _Lines:
-            if not lines:
-                lines.append(_Lines(text))
-            return lines[0]
-
-        def add(field: str, message: str, qid: str = "", line: int | None = None) -> None:
-            problems.append(Problem(origin, qid, field, message,
-                                    line=line if line is not None else where().top_level(field.split("[")[0])))
-
-        topic = raw.get("topic")
-        if topic != path.parent.name:
-            add("topic", f"{topic!r} must equal the folder name {path.parent.name!r}")
-            continue
-        if topic not in TOPICS:
-            add("topic", f"{topic!r} is not one of {', '.join(TOPICS)}")
-            continue
-        raw_questions = raw.get("questions", [])
-        if not isinstance(raw_questions, list):
-            add("questions", f"must be an array of tables ([[questions]]), got {_kind(raw_questions)}")
-            continue
-        for index, raw_q in enumerate(raw_questions):
-            if not isinstance(raw_q, dict):
-                add(f"questions[{index}]", f"each entry must be a table, got {_kind(raw_q)}")
-                continue
-            qid = raw_q.get("id") if isinstance(raw_q.get("id"), str) else "<no id>"
-
-            def locate(field: str, index=index, qid=qid) -> int | None:
-                return where().field(where().block(index, len(raw_questions), qid), field)
-
-            q = parse_question(raw_q, topic, origin, notes, problems, locate)
-            if q is None:
-                continue
-            if q.id in seen:
-                add("id", f"duplicate id (also in {seen[q.id]})", q.id, locate("id"))
-                continue
-            seen[q.id] = origin
-            questions.append(q)
+        if read is not None:
+            raw, text = read
+            _parse_file(path, origin, raw, text, notes, problems, seen, questions)
     return Bank(questions, notes), problems
+
+
+def _parse_file(path: Path, origin: str, raw: dict, text: str, notes: dict[str, Note], problems: list[Problem],
+                seen: dict[str, str], questions: list[Question]) -> None:
+    """One topic file's questions: the valid ones go to `questions` (ids recorded in `seen`, id → origin),
+    and every problem to `problems`."""
+    lines: list[_Lines] = []  # built on the first problem only: a clean file never pays for it
+
+    def where() -> _Lines:
+        if not lines:
+            lines.append(_Lines(text))
+        return lines[0]
+
+    def add(field: str, message: str, qid: str = "", line: int | None = None) -> None:
+        problems.append(Problem(origin, qid, field, message,
+                                line=line if line is not None else where().top_level(field.split("[")[0])))
+
+    topic = raw.get("topic")
+    if topic != path.parent.name:
+        add("topic", f"{topic!r} must equal the folder name {path.parent.name!r}")
+        return
+    if topic not in TOPICS:
+        add("topic", f"{topic!r} is not one of {', '.join(TOPICS)}")
+        return
+    raw_questions = raw.get("questions", [])
+    if not isinstance(raw_questions, list):
+        add("questions", f"must be an array of tables ([[questions]]), got {_kind(raw_questions)}")
+        return
+    for index, raw_q in enumerate(raw_questions):
+        if not isinstance(raw_q, dict):
+            add(f"questions[{index}]", f"each entry must be a table, got {_kind(raw_q)}")
+            continue
+        qid = raw_q.get("id") if isinstance(raw_q.get("id"), str) else "<no id>"
+
+        def locate(field: str, index=index, qid=qid) -> int | None:
+            return where().field(where().block(index, len(raw_questions), qid), field)
+
+        q = parse_question(raw_q, topic, origin, notes, problems, locate)
+        if q is None:
+            continue
+        if q.id in seen:
+            add("id", f"duplicate id (also in {seen[q.id]})", q.id, locate("id"))
+            continue
+        seen[q.id] = origin
+        questions.append(q)
 
 
 def _fingerprint(*dirs: Path) -> str:
@@ -621,8 +640,9 @@ def _read_cache(path: Path, fingerprint: str) -> tuple[Bank, list[Problem]] | No
         return None
 
 
-def _write_cache(cache_dir: Path, path: Path, fingerprint: str, result: tuple[Bank, list[Problem]]) -> None:
+def _write_cache(path: Path, fingerprint: str, result: tuple[Bank, list[Problem]]) -> None:
     """Atomically (temp file + os.replace); then drop older caches. Failure only costs speed."""
+    cache_dir = path.parent
     try:
         body = _encode(*result)
     except ValueError:  # pragma: no cover - a non-finite number slipped past validation
@@ -658,7 +678,8 @@ def _write_cache(cache_dir: Path, path: Path, fingerprint: str, result: tuple[Ba
             pass
 
 
-_MEMO: dict[tuple[str, str], tuple[Bank, list[Problem]]] = {}
+# (data dir, notes dir) → (fingerprint of their files, what was loaded from them)
+_MEMO: dict[tuple[str, str], tuple[str, tuple[Bank, list[Problem]]]] = {}
 
 
 def load_bank_with_problems(data_dir: Path = DATA_DIR, notes_dir: Path = NOTES_DIR,
@@ -667,17 +688,16 @@ def load_bank_with_problems(data_dir: Path = DATA_DIR, notes_dir: Path = NOTES_D
     key = (str(data_dir), str(notes_dir))
     fingerprint = _fingerprint(data_dir, notes_dir)
     memo = _MEMO.get(key)
-    if memo is not None and getattr(memo[0], "_fingerprint", None) == fingerprint:
-        return memo
+    if memo is not None and memo[0] == fingerprint:
+        return memo[1]
     cache_dir = _cache_dir() if use_disk_cache else None
     cache_file = cache_dir / f"bank-{fingerprint}.json" if cache_dir is not None else None
     result = _read_cache(cache_file, fingerprint) if cache_file is not None else None
     if result is None:
         result = _parse_all(data_dir, notes_dir)
         if cache_file is not None:
-            _write_cache(cache_dir, cache_file, fingerprint, result)
-    result[0]._fingerprint = fingerprint
-    _MEMO[key] = result
+            _write_cache(cache_file, fingerprint, result)
+    _MEMO[key] = (fingerprint, result)
     return result
 
 

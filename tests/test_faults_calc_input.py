@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from calculators import boxes, norms
-from dlquiz.errors import InputError
 from calculators.layers import parse_layers
+from dlquiz.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 HANG_GUARD_S = 30

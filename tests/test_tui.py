@@ -1,7 +1,6 @@
 """Drive the real TUI through Pilot: answer every question type, quit, restart, state restored."""
 import asyncio
 
-import pytest
 from textual.widgets import Input, Static
 
 from dlquiz.review.store import ProgressStore
@@ -170,8 +169,9 @@ def test_calculators_screen_updates_as_you_type_and_shows_red_errors(tmp_path):
             await pilot.pause()
             assert "expected an integer" in str(app.screen.query_one("#conv-error", Static).render())
             # AlexNet's receptive field at pool5, on screen, equals the CLI's JSON answer
-            from dlquiz.cli import build_parser
             from textual.widgets import DataTable
+
+            from dlquiz.cli import build_parser
 
             args = build_parser().parse_args(["calc", "rf", "alexnet"])
             cli_json = args.handler(args).data

@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from dlquiz.errors import InputError
 from dlquiz.commands import Output
+from dlquiz.errors import InputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -152,7 +152,7 @@ class Session:
 
     @classmethod
     def start(cls, bank: Bank, store: ProgressStore, config: SessionConfig,
-              now: datetime | None = None) -> "Session":
+              now: datetime | None = None) -> Session:
         config.validate()
         session = cls(bank, store, config)
         session.queue = build_queue(bank, store, config, now or utc_now())

@@ -22,11 +22,11 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 from dlquiz.errors import InputError, StoreError
 
@@ -86,11 +86,11 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat()
+    return dt.astimezone(UTC).isoformat()
 
 
 def lock_timeout() -> float:
@@ -236,7 +236,7 @@ class ProgressStore:
         self.conn = self._open(writable)
 
     @classmethod
-    def in_memory(cls) -> "ProgressStore":
+    def in_memory(cls) -> ProgressStore:
         """A throwaway store (nothing is saved): the TUI runs on one when the real store can't open."""
         return cls(MEMORY)
 

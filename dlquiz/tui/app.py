@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -11,6 +12,10 @@ from dlquiz.lang import preferred_lang
 from dlquiz.review.kinds import SessionKind
 from dlquiz.tui.commands import DlquizCommands
 from dlquiz.tui.i18n import t
+
+if TYPE_CHECKING:  # only for annotations: the bank and the search index load on first use
+    from question_bank.model import Bank, Lang
+    from question_bank.search import QuestionIndex
 
 THEMES = ("textual-dark", "textual-light")
 
@@ -25,13 +30,14 @@ class DlquizApp(App):
         Binding("f2", "toggle_language", "中文/EN"),
         Binding("f3", "toggle_theme", "Theme"),
     ]
-    lang: reactive[str] = reactive("en", init=False)
+    lang: reactive[Lang] = reactive("en", init=False)
 
     def __init__(self, db_path: Path | None = None) -> None:
         super().__init__()
         self.store_error: str | None = None  # why progress is not being saved (shown as a red notice)
         self.store = self._open_store(db_path)
-        self._bank = None
+        self._bank: Bank | None = None
+        self._question_index: tuple[Bank, QuestionIndex] | None = None
         self.set_reactive(DlquizApp.lang, preferred_lang(self._setting("lang")))
         theme = self._setting("theme")
         if theme in THEMES:
@@ -41,8 +47,8 @@ class DlquizApp(App):
         """The progress store; when it can't open (locked, disk full, read-only, DLQUIZ_HOME a file…) the
         app still starts: read-only opens for reading, anything else runs on a throwaway in-memory store,
         and a red notice says that answers are not being saved. The file itself is never touched."""
-        from dlquiz.paths import progress_db_path
         from dlquiz.errors import StoreError
+        from dlquiz.paths import progress_db_path
         from dlquiz.review.store import ProgressStore
 
         path = db_path
@@ -80,7 +86,7 @@ class DlquizApp(App):
             self.notify(str(exc), title=self.not_saved_title, severity="error", timeout=15)
 
     @property
-    def bank(self):
+    def bank(self) -> Bank:
         if self._bank is None:
             from question_bank.loader import load_bank
 
@@ -88,11 +94,11 @@ class DlquizApp(App):
         return self._bank
 
     @property
-    def question_index(self):
+    def question_index(self) -> QuestionIndex:
         """The palette's search index, built on first use for the bank in use."""
         from question_bank.search import QuestionIndex
 
-        cached = getattr(self, "_question_index", None)
+        cached = self._question_index
         if cached is None or cached[0] is not self.bank:
             cached = (self.bank, QuestionIndex(self.bank))
             self._question_index = cached
@@ -137,10 +143,9 @@ class DlquizApp(App):
         self.save_setting("theme", self.theme)
 
     def start_session(self, kind: SessionKind, **filters) -> None:
+        from dlquiz.errors import InputError
         from dlquiz.review.session import Session, SessionConfig
         from dlquiz.tui.screens.question import QuestionScreen
-
-        from dlquiz.errors import InputError
 
         try:
             session = Session.start(self.bank, self.store, SessionConfig(kind=kind, **filters))

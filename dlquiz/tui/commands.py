@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from dlquiz.tui.i18n import t
+
+if TYPE_CHECKING:  # dlquiz.tui.app imports this module
+    from dlquiz.tui.app import DlquizApp
 
 ACTIONS = ("review", "practice", "mock", "errata", "cram", "calc", "browse", "stats", "lab")
 ACTION_SCORE = 1.0  # above any question hit: a screen whose name matches is what was meant
@@ -41,6 +45,11 @@ def highlighted(text: str, query: str) -> Text:
 
 
 class DlquizCommands(Provider):
+    @property
+    def app(self) -> DlquizApp:
+        """Textual types a provider's app as a plain App; the palette only ever runs in dlquiz's."""
+        return cast("DlquizApp", super().app)
+
     def _system_commands(self):
         return list(self.app.get_system_commands(self.screen))
 
@@ -66,7 +75,7 @@ class DlquizCommands(Provider):
                           help=command.help)
         if len(query.strip()) < 2:
             return
-        index = app.question_index  # type: ignore[attr-defined]
+        index = app.question_index
         hits = await asyncio.to_thread(index.search, query)
         best = max((h.score for h in hits), default=1)
         for hit in hits:
@@ -77,7 +86,7 @@ class DlquizCommands(Provider):
                       help=f"{hit.question.id} · {hit.question.topic}")
 
 
-def _show_question(app, question_id: str) -> None:
+def _show_question(app: DlquizApp, question_id: str) -> None:
     from dlquiz.tui.screens.browse import QuestionDetailScreen
 
     app.push_screen(QuestionDetailScreen(question_id))

@@ -2,7 +2,8 @@
 and side-by-side metrics (IoU family, norms). One layout for every calc command."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from dlquiz.text_layout import text_table
 

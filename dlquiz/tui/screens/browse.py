@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -10,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from dlquiz.present import question_text
 from dlquiz.review.filters import QuestionFilter
+from dlquiz.tui.app import DlquizApp
 from dlquiz.tui.i18n import t
 from dlquiz.tui.screens.question import answer_body
 from question_bank.model import TOPIC_NAMES
@@ -17,6 +19,7 @@ from question_bank.render import to_terminal
 
 
 class BrowseScreen(Screen):
+    app = getters.app(DlquizApp)
     CSS_PATH = "browse.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
@@ -57,10 +60,13 @@ class BrowseScreen(Screen):
             table.add_row(q.id, TOPIC_NAMES[q.topic][lang], q.type, str(q.difficulty), prompt[:80], key=q.id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(QuestionDetailScreen(event.row_key.value))
+        question_id = event.row_key.value  # every row is added with its question's id as the key
+        if question_id is not None:
+            self.app.push_screen(QuestionDetailScreen(question_id))
 
 
 class QuestionDetailScreen(Screen):
+    app = getters.app(DlquizApp)
     CSS_PATH = "browse.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
@@ -78,7 +84,7 @@ class QuestionDetailScreen(Screen):
         self.refresh_language()
 
     def refresh_language(self) -> None:
-        q = self.app.bank.get(self.question_id)
+        q = self.app.bank.by_id[self.question_id]  # opened from the table or the palette: a bank question
         lang = self.app.lang
         body = Text(f"{q.id}  ·  {TOPIC_NAMES[q.topic][lang]}  ·  {q.type}  ·  {', '.join(q.tags)}\n\n", "dim")
         body.append(question_text(q, lang) + "\n\n")

@@ -12,9 +12,10 @@ is shown.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -249,20 +250,19 @@ class CalcScreen(Screen):
         yield Header()
         with TabbedContent(id="calc-tabs"):
             for form in FORMS:
-                with TabPane(form.title, id=f"tab-{form.key}"):
-                    with VerticalScroll():
-                        for f in form.fields:
-                            with Horizontal(classes="calc-row"):
-                                yield Label(f.label, classes="calc-label")
-                                yield Input(f.default, id=f"{form.key}-{f.key}", classes="calc-input")
-                        if form.switches:
-                            with Horizontal(classes="calc-row"):
-                                for key, label in form.switches:
-                                    yield Checkbox(label, id=f"{form.key}-{key}")
-                        yield Static(id=f"{form.key}-error", classes="error")
-                        if form.columns:
-                            yield DataTable(id=f"{form.key}-table", zebra_stripes=True)
-                        yield Static(id=f"{form.key}-result", classes="calc-result")
+                with TabPane(form.title, id=f"tab-{form.key}"), VerticalScroll():
+                    for f in form.fields:
+                        with Horizontal(classes="calc-row"):
+                            yield Label(f.label, classes="calc-label")
+                            yield Input(f.default, id=f"{form.key}-{f.key}", classes="calc-input")
+                    if form.switches:
+                        with Horizontal(classes="calc-row"):
+                            for key, label in form.switches:
+                                yield Checkbox(label, id=f"{form.key}-{key}")
+                    yield Static(id=f"{form.key}-error", classes="error")
+                    if form.columns:
+                        yield DataTable(id=f"{form.key}-table", zebra_stripes=True)
+                    yield Static(id=f"{form.key}-result", classes="calc-result")
         yield Footer()
 
     def on_mount(self) -> None:

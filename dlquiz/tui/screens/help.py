@@ -1,11 +1,14 @@
 """`?`: the keys, in the current language."""
 from __future__ import annotations
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from dlquiz.tui.app import DlquizApp
 
 HELP = {
     "en": """[b]Keys[/b]
@@ -40,6 +43,7 @@ Press Esc or ? to close.""",
 
 
 class HelpScreen(ModalScreen):
+    app = getters.app(DlquizApp)
     BINDINGS = [Binding("escape,question_mark", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from dlquiz.tui.app import DlquizApp
 from dlquiz.tui.i18n import t
 from question_bank.model import TOPIC_NAMES
 
@@ -40,6 +42,7 @@ def menu_prompt(name: str, key: str, lang: str) -> Text:
 
 
 class HomeScreen(Screen):
+    app = getters.app(DlquizApp)
     BINDINGS = [Binding(key, f"go('{name}')", t(name, "en"), show=False) for name, key in MENU]
 
     def compose(self) -> ComposeResult:
@@ -99,7 +102,8 @@ class HomeScreen(Screen):
         self.query_one("#mastery", Static).update(lines)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.action_go(event.option.id)
+        if event.option.id is not None:  # every menu option is built with its screen's name as id
+            self.action_go(event.option.id)
 
     def action_go(self, name: str) -> None:
         self.app.go(name)

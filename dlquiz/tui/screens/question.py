@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import events
+from textual import events, getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -25,10 +25,11 @@ from dlquiz.present import (
     source_text,
 )
 from dlquiz.review.scheduler import RATING_KEYS
+from dlquiz.tui.app import DlquizApp
 from dlquiz.tui.i18n import t
 from dlquiz.tui.screens.summary import SummaryScreen
 from question_bank.answers import AnswerSyntaxError, parse_choice_letters, parse_truefalse
-from question_bank.model import DIFFICULTY_NAMES, TOPIC_NAMES
+from question_bank.model import DIFFICULTY_NAMES, TOPIC_NAMES, Lang
 from question_bank.render import to_terminal
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ __all__ = ["QuestionScreen", "SummaryScreen", "answer_body"]
 REVEAL_KEYS = ("enter", "space")  # the same Enter as `dlquiz quiz`; space kept as an alias
 
 
-def answer_body(q, lang: str, with_key: bool = False) -> Text:
+def answer_body(q, lang: Lang, with_key: bool = False) -> Text:
     """Answer, explanation and source: shown after grading, on reveal, and in the browser."""
     label = LABELS[lang]
     answer = answer_with_key(q, lang) if with_key else to_terminal(q.answer.get(lang))
@@ -53,6 +54,7 @@ def answer_body(q, lang: str, with_key: bool = False) -> Text:
 
 
 class QuestionScreen(Screen):
+    app = getters.app(DlquizApp)
     CSS_PATH = "question.tcss"
     BINDINGS = [Binding("escape", "end_session", "End session")]
 

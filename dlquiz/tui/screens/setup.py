@@ -1,6 +1,7 @@
 """Practice setup: choose topic, type, difficulty, a generator family (practice) and count, then start."""
 from __future__ import annotations
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -8,11 +9,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from dlquiz.review.kinds import SessionKind
+from dlquiz.tui.app import DlquizApp
 from dlquiz.tui.i18n import t
 from question_bank.model import QUESTION_TYPES, TOPIC_NAMES
 
 
 class SetupScreen(ModalScreen):
+    app = getters.app(DlquizApp)
     CSS_PATH = "setup.tcss"
     BINDINGS = [Binding("escape", "dismiss", "Back")]
 

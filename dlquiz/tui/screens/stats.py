@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -13,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual_plotext import PlotextPlot
 
+from dlquiz.tui.app import DlquizApp
 from dlquiz.tui.i18n import t
 from question_bank.model import TOPIC_NAMES
 
@@ -24,6 +26,7 @@ def percent(value: float | None) -> str:
 
 
 class StatsScreen(Screen):
+    app = getters.app(DlquizApp)
     CSS_PATH = "stats.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("u", "unsuspend_all", "Unsuspend all")]
 

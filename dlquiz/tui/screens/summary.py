@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -13,6 +14,7 @@ from textual.widgets import Static
 
 from dlquiz.present import missed_text, rating_name
 from dlquiz.review.scoring import definition
+from dlquiz.tui.app import DlquizApp
 from dlquiz.tui.i18n import t
 from question_bank.model import TOPIC_NAMES, Lang
 
@@ -45,6 +47,7 @@ def summary_body(session: Session, summary: SessionSummary, lang: str) -> Text:
 
 
 class SummaryScreen(ModalScreen):
+    app = getters.app(DlquizApp)
     BINDINGS = [Binding("escape,enter,space", "dismiss", "Back"), Binding("r", "redrill", "Re-drill missed")]
 
     def __init__(self, summary: SessionSummary, session: Session | None = None) -> None:
