@@ -19,9 +19,6 @@ if TYPE_CHECKING:
 
 IntOrPair = int | tuple[int, int]
 
-MATRIX_P_ERROR = "--p applies to vectors only; matrices get frobenius, nuclear, spectral, l1, linf"
-
-
 def parse_int_or_pair(text: str) -> IntOrPair:
     """"224" → 224, "224,160" → (224, 160). ASCII digits, |n| ≤ 10^18 (checked before int())."""
     parts = text.split(",", 2)
@@ -58,8 +55,8 @@ def parse_p(text: str) -> float:
 
 
 def p_json(p: float) -> int | float | str:
-    """p as --json shows it: 3 rather than 3.0, and "inf" (JSON has no Infinity)."""
-    return int(p) if p.is_integer() else p if math.isfinite(p) else "inf"
+    """p as --json shows it: 3 rather than 3.0, and "inf" / "-inf" (JSON has no Infinity)."""
+    return int(p) if p.is_integer() else p if math.isfinite(p) else "inf" if p > 0 else "-inf"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,9 @@ Layers, keys and defaults (s=1, p=0, d=1, groups 1, bias on, pooling stride = ke
     pool / maxpool(k, s=k, p=0, d=1, ceil=false)                  nn.MaxPool2d; bare value = k
     avgpool(k, s=k, p=0, ceil=false)                              nn.AvgPool2d; bare value = k
     adaptiveavgpool(o) / gap (= adaptiveavgpool(o=1))             nn.AdaptiveAvgPool2d
+    adaptivemaxpool(o) / amp(o) / gmp (= amp(o=1))                nn.AdaptiveMaxPool2d
+    upsample(s)                                                   nn.Upsample(scale_factor=s): H·s × W·s, 0 params
+    pixelshuffle(r)                                               nn.PixelShuffle(r): C/r² × H·r × W·r, 0 params
     bn                                                            BatchNorm2d, or BatchNorm1d after fc/flatten
     relu, relu6, leakyrelu, gelu, silu, sigmoid, tanh            activations, 0 params
     fc / linear(o, bias=true)                                     nn.Linear; bare value = o
@@ -21,7 +24,23 @@ Layers, keys and defaults (s=1, p=0, d=1, groups 1, bias on, pooling stride = ke
     basic(c, s=1) / bottleneck(c, s=1)                            torchvision ResNet blocks (c = width;
                                                                   bottleneck outputs 4c); a 1x1 conv + BN
                                                                   shortcut is added when s != 1 or channels change
-k, s, p, d also take HxW pairs, e.g. k=3x1. `layer*N` repeats a layer N times.
+    bn(affine=true)                                               affine=false: no γ, β (0 params)
+    layernorm(affine=true)                                        nn.LayerNorm over the last dimension of a
+                                                                  vector/sequence, over C×H×W of a feature map
+    groupnorm(g, affine=true)                                     nn.GroupNorm(g, C); g must divide C
+    instancenorm(affine=false)                                    nn.InstanceNorm2d (PyTorch's default affine=False)
+    prelu(n=1)                                                    nn.PReLU(n): one shared slope, or n = channels
+    embedding(num, dim, t=1)                                      nn.Embedding; first layer only: the input is t
+                                                                  token ids, the output a t×dim sequence
+    rnn / lstm / gru(h, i=<incoming features>, layers=1, bidir=false, bias=true, t=1)
+                                                                  nn.RNN/LSTM/GRU(batch_first=True); bare value = h.
+                                                                  Reads a T×F sequence (i = F); as the first layer
+                                                                  it needs i= and reads t steps of i features.
+                                                                  Output T×(2h if bidir else h), every step's h
+k, s, p, d also take HxW pairs, e.g. k=3x1. `layer*N` repeats a layer N times. A bare value fills the layer's
+first positional key, a second one the next (embedding(10000, 300) = embedding(num=10000, dim=300)).
+Shapes per sample: C×H×W feature maps, F vectors (after flatten/fc), T×F sequences (after embedding/rnn; fc
+applies to every step, as nn.Linear does on a (batch, T, F) tensor).
 
 Limits (calculators.limits), checked before any work: a spec has at most 10,000 characters and at most 1000
 layers once repeats are expanded (a block counts as one); N in *N is 1..1000; integers are ASCII digits and at
@@ -107,8 +126,74 @@ class Pool:
 @dataclass(frozen=True)
 class BatchNorm:
     name: str = ""
+    affine: bool = True  # False: no γ, β (BatchNorm2d(affine=False))
     kind: ClassVar[str] = "bn"
     type_name: ClassVar[str] = "bn"
+
+
+@dataclass(frozen=True)
+class Norm:
+    """LayerNorm, GroupNorm or InstanceNorm: statistics per sample, learnable γ, β when affine."""
+
+    op: str  # "layernorm", "groupnorm" or "instancenorm"
+    groups: int = 1  # groupnorm only
+    affine: bool = True
+    name: str = ""
+    kind: ClassVar[str] = "norm"
+
+    @property
+    def type_name(self) -> str:
+        return self.op
+
+
+@dataclass(frozen=True)
+class PReLU:
+    num_parameters: int = 1  # 1 shared slope, or one per channel
+    name: str = ""
+    kind: ClassVar[str] = "prelu"
+    type_name: ClassVar[str] = "prelu"
+
+
+@dataclass(frozen=True)
+class Embedding:
+    num_embeddings: int
+    dim: int
+    seq_len: int = 1  # t: how many token ids one sample holds
+    name: str = ""
+    kind: ClassVar[str] = "embedding"
+    type_name: ClassVar[str] = "embedding"
+
+
+# gate sets per cell: RNN one (tanh), LSTM four (i, f, g, o), GRU three (r, z, n)
+RNN_GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+RNN_GATE_NAMES = {"rnn": "h", "lstm": "i, f, g, o", "gru": "r, z, n"}
+
+
+@dataclass(frozen=True)
+class Recurrent:
+    """nn.RNN / nn.LSTM / nn.GRU with batch_first=True, returning the output sequence (every step's h)."""
+
+    cell: str  # "rnn", "lstm" or "gru"
+    hidden: int
+    input_size: int | None = None  # None: the incoming sequence's feature count
+    num_layers: int = 1
+    bidirectional: bool = False
+    bias: bool = True
+    seq_len: int | None = None  # t; only the first layer of a spec needs it (default 1)
+    name: str = ""
+    kind: ClassVar[str] = "rnn"
+
+    @property
+    def type_name(self) -> str:
+        return self.cell
+
+    @property
+    def gates(self) -> int:
+        return RNN_GATES[self.cell]
+
+    @property
+    def directions(self) -> int:
+        return 2 if self.bidirectional else 1
 
 
 @dataclass(frozen=True)
@@ -140,10 +225,30 @@ class Flatten:
 
 @dataclass(frozen=True)
 class AdaptiveAvgPool:
+    """nn.AdaptiveAvgPool2d, or nn.AdaptiveMaxPool2d with op="max" (both global for the receptive field)."""
+
     output_size: Pair = (1, 1)
     name: str = ""
+    op: str = "avg"
     kind: ClassVar[str] = "adaptiveavgpool"
-    type_name: ClassVar[str] = "adaptiveavgpool"
+
+    @property
+    def type_name(self) -> str:
+        return f"adaptive{self.op}pool"
+
+
+@dataclass(frozen=True)
+class Resample:
+    """nn.Upsample(scale_factor=s) (any mode: shapes and params agree) or nn.PixelShuffle(r): 0 params."""
+
+    op: str  # "upsample" or "pixelshuffle"
+    scale: Pair
+    name: str = ""
+    kind: ClassVar[str] = "resample"
+
+    @property
+    def type_name(self) -> str:
+        return self.op
 
 
 @dataclass(frozen=True)
@@ -178,12 +283,16 @@ class ResidualBlock:
 
 
 Layer = (Conv | ConvTranspose | Pool | BatchNorm | Activation | Linear | Flatten | AdaptiveAvgPool | Dropout
-         | ResidualBlock)
+         | ResidualBlock | Norm | PReLU | Embedding | Recurrent | Resample)
 # The layers with a kernel: `spatial_output` maps their input size to their output size.
 SpatialLayer = Conv | ConvTranspose | Pool | ResidualBlock
 
 # Layers after which every unit sees the whole input: the receptive-field table stops before them.
 GLOBAL_KINDS = ("adaptiveavgpool", "flatten", "fc")
+# Layers that work on token ids or sequences, not on images: calc rf refuses them.
+SEQUENCE_KINDS = ("embedding", "rnn")
+# Layers that divide the jump (upsampling): calc rf refuses them, as it does transposed convs.
+UPSAMPLING_KINDS = ("resample",)
 
 
 def block_paths(block: ResidualBlock, in_channels: int) -> tuple[list[Layer], list[Layer]]:
@@ -246,8 +355,9 @@ def spatial_output(layer: SpatialLayer, size: Pair) -> Pair:
 # --------------------------------------------------------------------------- the parser
 
 ACTIVATIONS = ("relu", "relu6", "leakyrelu", "gelu", "silu", "sigmoid", "tanh")
-# layer word -> (canonical kind, allowed keys, key a bare positional value means, required keys)
-_LAYER_WORDS: dict[str, tuple[str, tuple[str, ...], str | None, tuple[str, ...]]] = {
+# layer word -> (canonical kind, allowed keys, keys that bare values fill in order, required keys)
+_RNN_KEYS = ("h", "i", "layers", "bidir", "bias", "t")
+_LAYER_WORDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...] | str | None, tuple[str, ...]]] = {
     "conv": ("conv", ("k", "s", "p", "d", "c", "g", "bias"), "c", ("k",)),
     "dwconv": ("dwconv", ("k", "s", "p", "d", "c", "bias"), "c", ("k",)),
     "deconv": ("deconv", ("k", "s", "p", "d", "op", "c", "g", "bias"), "c", ("k",)),
@@ -256,7 +366,18 @@ _LAYER_WORDS: dict[str, tuple[str, tuple[str, ...], str | None, tuple[str, ...]]
     "avgpool": ("avgpool", ("k", "s", "p", "ceil"), "k", ("k",)),
     "adaptiveavgpool": ("adaptiveavgpool", ("o",), "o", ("o",)),
     "gap": ("gap", (), None, ()),
-    "bn": ("bn", (), None, ()),
+    "adaptivemaxpool": ("adaptivemaxpool", ("o",), "o", ("o",)),
+    "amp": ("amp", ("o",), "o", ("o",)),
+    "gmp": ("gmp", (), None, ()),
+    "upsample": ("upsample", ("s",), "s", ("s",)),
+    "pixelshuffle": ("pixelshuffle", ("r",), "r", ("r",)),
+    "bn": ("bn", ("affine",), None, ()),
+    "layernorm": ("layernorm", ("affine",), None, ()),
+    "groupnorm": ("groupnorm", ("g", "affine"), "g", ("g",)),
+    "instancenorm": ("instancenorm", ("affine",), None, ()),
+    "prelu": ("prelu", ("n",), "n", ()),
+    "embedding": ("embedding", ("num", "dim", "t"), ("num", "dim"), ("num", "dim")),
+    **{cell: (cell, _RNN_KEYS, "h", ("h",)) for cell in RNN_GATES},
     "fc": ("fc", ("o", "bias"), "o", ("o",)),
     "linear": ("fc", ("o", "bias"), "o", ("o",)),
     "flatten": ("flatten", (), None, ()),
@@ -266,8 +387,8 @@ _LAYER_WORDS: dict[str, tuple[str, tuple[str, ...], str | None, tuple[str, ...]]
     **{a: (a, (), None, ()) for a in ACTIVATIONS},
 }
 LAYER_WORDS = tuple(_LAYER_WORDS)
-_PAIR_KEYS = ("k", "s", "p", "d", "op", "o")
-_BOOL_KEYS = ("bias", "ceil")
+_PAIR_KEYS = ("k", "s", "p", "d", "op", "o")  # upsample's s (the scale) may be HxW as well
+_BOOL_KEYS = ("bias", "ceil", "affine", "bidir")
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 
 ArgValue = int | Pair | float | bool  # what `_parse_value` reads: an int or HxW pair, a dropout p, a flag
@@ -402,10 +523,11 @@ def parse_layers(spec: str) -> list[Layer]:
                 key, eq, val = raw.partition("=")
                 key = key.strip().lower()
                 if not eq:
-                    if positional is None or positional in args:
+                    free = [k for k in _positional_keys(positional) if k not in args]
+                    if not free:
                         raise InputError(f"unexpected value '{shorten(raw.strip())}' at position {apos} "
                                          f"({word} takes {_describe_keys(allowed)})")
-                    key, val = positional, raw
+                    key, val = free[0], raw
                 if key not in allowed:
                     raise InputError(f"unknown key '{shorten(key)}' for {word} at position {apos} "
                                      f"({word} takes {_describe_keys(allowed)})")
@@ -425,6 +547,12 @@ def parse_layers(spec: str) -> list[Layer]:
     return layers
 
 
+def _positional_keys(positional: tuple[str, ...] | str | None) -> tuple[str, ...]:
+    if positional is None:
+        return ()
+    return (positional,) if isinstance(positional, str) else positional
+
+
 def _split_args(text: str) -> list[tuple[str, int]]:
     out, start = [], 0
     for i, ch in enumerate(text + ","):
@@ -441,8 +569,12 @@ def _describe_keys(allowed: tuple[str, ...]) -> str:
 def _example(word: str) -> str:
     return {"conv": "conv(k=3,c=64)", "dwconv": "dwconv(k=3,p=1)", "deconv": "deconv(k=4,s=2,p=1,c=64)",
             "pool": "pool(k=2)", "maxpool": "maxpool(k=3,s=2)", "avgpool": "avgpool(k=2)",
-            "adaptiveavgpool": "adaptiveavgpool(o=7)", "fc": "fc(1000)", "linear": "linear(1000)",
-            "basic": "basic(c=64,s=2)", "bottleneck": "bottleneck(c=64)"}.get(word, word)
+            "adaptiveavgpool": "adaptiveavgpool(o=7)", "adaptivemaxpool": "adaptivemaxpool(o=7)", "amp": "amp(o=7)",
+            "upsample": "upsample(s=2)", "pixelshuffle": "pixelshuffle(r=2)", "fc": "fc(1000)",
+            "linear": "linear(1000)",
+            "basic": "basic(c=64,s=2)", "bottleneck": "bottleneck(c=64)", "groupnorm": "groupnorm(g=32)",
+            "embedding": "embedding(num=10000,dim=300,t=35)", "rnn": "rnn(h=128)", "lstm": "lstm(h=256,layers=2)",
+            "gru": "gru(h=256,bidir=true)"}.get(word, word)
 
 
 def _positive(name: str, key: str, value: Pair, pos: int, minimum: int = 1) -> None:
@@ -498,12 +630,39 @@ def _build(kind: str, args: dict[str, ArgValue], name: str, word: str, pos: int)
             raise InputError(f"bad value 'p={fmt_pair(p)}' at position {pos} "
                              f"(PyTorch pooling needs p <= k/2, here k={fmt_pair(k)})")
         return Pool(kind[:3], k, stride, p, d, bool(args.get("ceil", False)), name)
-    if kind in ("adaptiveavgpool", "gap"):
+    if kind in ("adaptiveavgpool", "gap", "adaptivemaxpool", "amp", "gmp"):
         output_size = get_pair("o", 1)
         _positive(word, "o", output_size, pos)
-        return AdaptiveAvgPool(output_size, name)
+        return AdaptiveAvgPool(output_size, name, "max" if kind in ("adaptivemaxpool", "amp", "gmp") else "avg")
+    if kind in ("upsample", "pixelshuffle"):
+        scale = get_pair("s") if kind == "upsample" else pair(get_int("r"))
+        _positive(word, "s" if kind == "upsample" else "r", scale, pos)
+        return Resample(kind, scale, name)
     if kind == "bn":
-        return BatchNorm(name)
+        return BatchNorm(name, bool(args.get("affine", True)))
+    if kind in ("layernorm", "groupnorm", "instancenorm"):
+        groups = get_int("g", 1)
+        if groups < 1:
+            raise InputError(f"bad value 'g={groups}' at position {pos} (g must be >= 1)")
+        return Norm(kind, groups, bool(args.get("affine", kind != "instancenorm")), name)
+    if kind == "prelu":
+        slopes = get_int("n", 1)
+        if slopes < 1:
+            raise InputError(f"bad value 'n={slopes}' at position {pos} (n must be >= 1: 1 or the channel count)")
+        return PReLU(slopes, name)
+    if kind == "embedding":
+        num, dim, seq_len = get_int("num"), get_int("dim"), get_int("t", 1)
+        for key, value in (("num", num), ("dim", dim), ("t", seq_len)):
+            if value < 1:
+                raise InputError(f"bad value '{key}={value}' at position {pos} ({key} must be >= 1)")
+        return Embedding(num, dim, seq_len, name)
+    if kind in RNN_GATES:
+        values = {key: get_int(key) for key in ("h", "i", "layers", "t") if key in args}
+        for key, value in values.items():
+            if value < 1:
+                raise InputError(f"bad value '{key}={value}' at position {pos} ({key} must be >= 1)")
+        return Recurrent(kind, values["h"], values.get("i"), values.get("layers", 1), bool(args.get("bidir", False)),
+                         bool(args.get("bias", True)), values.get("t"), name)
     if kind == "fc":
         features = get_int("o")
         if features < 1:

@@ -1,5 +1,9 @@
 """Vector norms (L0, L1, L2, Lp, L∞) and matrix norms (Frobenius, nuclear, spectral, induced 1 and ∞).
 
+NumPy's negative orders are here too, though none of them is a norm: a vector's ord = −∞ is min |xᵢ|; a matrix's
+ord = −1 / −2 / −∞ is the smallest absolute column sum / singular value / absolute row sum
+(`matrix_order_norm`, the counterpart of ord = 1 / 2 / ∞).
+
 Integer inputs keep Python-int arithmetic, so L0, L1, L∞ and the induced norms of integer matrices
 come back as exact ints, and L2 / Lp / Frobenius do too when the root is exact (√25 = 5).
 Other answers are floats. Nuclear and spectral norms come from NumPy's SVD.
@@ -27,7 +31,7 @@ __all__ = [
     "parse_vector", "parse_matrix",
     "l0_norm", "l1_norm", "l2_norm", "lp_norm", "linf_norm", "vector_norms",
     "frobenius_norm", "nuclear_norm", "spectral_norm", "induced_l1_norm", "induced_linf_norm",
-    "matrix_norms",
+    "matrix_order_norm", "matrix_norms", "MATRIX_ORDERS",
 ]
 
 VECTOR_FORM = "numbers separated by commas, e.g. 3,-4,0"
@@ -246,12 +250,17 @@ def linf_norm(x) -> Result:
 
 
 def lp_norm(x, p: float) -> Result:
-    """(Σ|xᵢ|^p)^(1/p) for real p ≥ 1 (p = inf gives L∞). p < 1 is not a norm."""
+    """(Σ|xᵢ|^p)^(1/p) for real p ≥ 1 (p = inf gives L∞); p = −inf gives min |xᵢ| (NumPy's ord=-inf).
+
+    Finite p < 1 is refused: not a norm, and not what anyone asking for "Lp" means.
+    """
     if isinstance(p, bool) or not isinstance(p, numbers.Real) or math.isnan(p):
-        raise InputError(f"p = {p!r} is not a number; Lp needs a real p ≥ 1 (or inf)")
+        raise InputError(f"p = {p!r} is not a number; Lp needs a real p ≥ 1 (or inf, or -inf for min |xᵢ|)")
+    if p == -math.inf:
+        return _min_abs(_as_vector(x))
     if p < 1:
         raise InputError(f"p = {_fmt(float(p))} < 1: (Σ|xᵢ|^p)^(1/p) is not a norm for p < 1 "
-                         "(the triangle inequality fails); use p ≥ 1, or L0 to count non-zeros")
+                         "(the triangle inequality fails); use p ≥ 1, inf, -inf (min |xᵢ|), or L0 to count non-zeros")
     v = _as_vector(x)
     if math.isinf(p):
         inf = linf_norm(v)
@@ -281,6 +290,13 @@ def lp_norm(x, p: float) -> Result:
     steps = (first, f"     = {second}")
     return Result(value, "‖x‖_p = (Σ|xᵢ|^p)^(1/p), p ≥ 1", steps,
                   ("p = 1 gives L1, p = 2 gives L2, p → ∞ gives L∞; below p = 1 the unit ball is not convex",))
+
+
+def _min_abs(v: list[Number]) -> Result:
+    value = min(abs(e) for e in v)
+    steps = (f"‖x‖_−∞ = min({_join([f'|{_fmt(e)}|' for e in v], ', ')}) = {_fmt(value)}",)
+    return Result(value, "‖x‖_−∞ = minᵢ |xᵢ| (the limit of (Σ|xᵢ|^p)^(1/p) as p → −∞)", steps,
+                  ("not a norm: it is 0 whenever one entry is 0 (numpy.linalg.norm(x, ord=-inf) computes it)",))
 
 
 def vector_norms(x, p: float | None = None) -> dict[str, Result]:
@@ -370,8 +386,52 @@ def induced_linf_norm(a) -> Result:
                   ("this is the operator norm induced by vector L∞ (numpy ord=inf), not max |aᵢⱼ|",))
 
 
-def matrix_norms(a) -> dict[str, Result]:
-    """frobenius, nuclear, spectral, l1 (induced), linf (induced), keyed like the CLI's JSON."""
+MATRIX_ORDERS = (1, 2, math.inf, -1, -2, -math.inf)  # numpy.linalg.norm's numeric orders for matrices
+MATRIX_ORDERS_TEXT = "1, 2, inf, -1, -2 or -inf"
+
+
+def matrix_order_norm(a, p: float) -> Result:
+    """numpy.linalg.norm(A, ord=p) for p in 1, 2, ∞ (the induced norms) and −1, −2, −∞.
+
+    The negative orders take the minimum where the induced norms take the maximum: the smallest absolute column
+    sum (−1), the smallest singular value (−2), the smallest absolute row sum (−∞). None of them is a norm.
+    """
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or p not in MATRIX_ORDERS:
+        shown = _fmt(float(p)) if isinstance(p, numbers.Real) and not isinstance(p, bool) else repr(p)
+        raise InputError(f"matrix order p = {shown} is not one NumPy defines; use {MATRIX_ORDERS_TEXT} "
+                         f"(frobenius and nuclear are always shown)")
     m = _as_matrix(a)
-    return {"frobenius": frobenius_norm(m), "nuclear": nuclear_norm(m), "spectral": spectral_norm(m),
-            "l1": induced_l1_norm(m), "linf": induced_linf_norm(m)}
+    if p == 1:
+        return induced_l1_norm(m)
+    if p == 2:
+        return spectral_norm(m)
+    if p == math.inf:
+        return induced_linf_norm(m)
+    not_a_norm = "not a norm (it can be 0 for a non-zero matrix)"
+    if p == -2:
+        sigma = _singular_values(m)
+        value = float(sigma[-1])
+        steps = (f"singular values (SVD): σ = ({_join([_fmt(float(s)) for s in sigma], ', ')})",
+                 f"‖A‖₋₂ = σ_min = {_fmt(value)}")
+        return Result(value, "‖A‖₋₂ = σ_min(A), the smallest of the min(m, n) singular values", steps,
+                      (f"{not_a_norm}; 1/σ_min is the spectral norm of A⁻¹ for a square invertible A; numpy ord=-2",))
+    if p == -1:
+        sums, shown = _abs_sums([list(col) for col in zip(*m)], "column")
+        symbol, formula, numpy_ord = "‖A‖₋₁", "‖A‖₋₁ = minⱼ Σᵢ |aᵢⱼ| (smallest absolute column sum)", "-1"
+    else:
+        sums, shown = _abs_sums(m, "row")
+        symbol, formula, numpy_ord = "‖A‖₋∞", "‖A‖₋∞ = minᵢ Σⱼ |aᵢⱼ| (smallest absolute row sum)", "-inf"
+    value = min(sums)
+    return Result(value, formula, (*shown, f"{symbol} = min({_join([_fmt(s) for s in sums], ', ')}) = {_fmt(value)}"),
+                  (f"{not_a_norm}; numpy ord={numpy_ord}",))
+
+
+def matrix_norms(a, p: float | None = None) -> dict[str, Result]:
+    """frobenius, nuclear, spectral, l1 (induced), linf (induced), keyed like the CLI's JSON; with p (one of
+    MATRIX_ORDERS) also "lp", numpy.linalg.norm(A, ord=p)."""
+    m = _as_matrix(a)
+    out = {"frobenius": frobenius_norm(m), "nuclear": nuclear_norm(m), "spectral": spectral_norm(m),
+           "l1": induced_l1_norm(m), "linf": induced_linf_norm(m)}
+    if p is not None:
+        out["lp"] = matrix_order_norm(m, p)
+    return out

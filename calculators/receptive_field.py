@@ -17,6 +17,8 @@ from typing import TypedDict
 
 from calculators.layers import (
     GLOBAL_KINDS,
+    SEQUENCE_KINDS,
+    UPSAMPLING_KINDS,
     Conv,
     ConvTranspose,
     Layer,
@@ -111,17 +113,26 @@ class RFTable:
                 "layers": [row.as_dict() for row in self.rows]}
 
 
-def _spatial_path(layers: list[Layer], end: int | None) -> tuple[list[Conv | Pool], list[str], bool]:
+def _spatial_path(layers: list[Layer], end: int | None) -> tuple[list[Conv | Pool], list[str], bool, bool]:
     """The conv/pool layers the RF passes through, ResNet blocks expanded to their main branch.
 
-    Returns (path, names of the layers after the spatial part that were left out, whether blocks were seen).
+    Returns (path, names of the layers after the spatial part that were left out, whether blocks were seen,
+    whether a per-sample norm (layernorm/groupnorm/instancenorm) was seen).
     """
     path: list[Conv | Pool] = []
     stop = len(layers) if end is None else end + 1
-    saw_block = False
+    saw_block = saw_norm = False
     for i, layer in enumerate(layers[:stop]):
         if layer.kind in GLOBAL_KINDS:
-            return path, [x.name for x in layers[i:]], saw_block
+            return path, [x.name for x in layers[i:]], saw_block, saw_norm
+        saw_norm = saw_norm or layer.kind == "norm"
+        if layer.kind in SEQUENCE_KINDS:
+            raise InputError(f"layer {layer.name} ({layer.type_name}) works on token ids or sequences: calc rf "
+                             f"covers conv/pool stacks on images (calc params covers {layer.type_name})")
+        if layer.kind in UPSAMPLING_KINDS:
+            raise InputError(f"layer {layer.name} ({layer.type_name}) upsamples: it divides the jump, so output "
+                             f"units no longer sit a whole number of input pixels apart; calc rf does not support "
+                             f"it (calc params does)")
         if isinstance(layer, ConvTranspose):
             raise InputError(f"layer {layer.name} is a transposed conv: its receptive field changes from unit to "
                              f"unit, so calc rf does not support it (calc params does)")
@@ -130,7 +141,7 @@ def _spatial_path(layers: list[Layer], end: int | None) -> tuple[list[Conv | Poo
             path.extend(x for x in block_paths(layer, 0)[0] if isinstance(x, Conv))
         elif isinstance(layer, (Conv, Pool)):
             path.append(layer)
-    return path, [x.name for x in layers[stop:]], saw_block
+    return path, [x.name for x in layers[stop:]], saw_block, saw_norm
 
 
 def receptive_field_table(layers: list[Layer], input_size: int | Pair, network: str = "custom",
@@ -142,7 +153,7 @@ def receptive_field_table(layers: list[Layer], input_size: int | Pair, network: 
     size = pair(input_size)
     if min(size) < 1:
         raise InputError(f"input size must be >= 1, got {fmt_pair(size)}")
-    path, left_out, saw_block = _spatial_path(list(layers), end)
+    path, left_out, saw_block, saw_norm = _spatial_path(list(layers), end)
     if not path:
         raise InputError("no conv or pool layer to compute a receptive field for (the spec needs conv/pool layers "
                          "before any fc/flatten/global pool)")
@@ -186,6 +197,10 @@ def receptive_field_table(layers: list[Layer], input_size: int | Pair, network: 
         "effective padding P = Σ p_l·j_{l−1}: the first unit's window begins at pixel −P; padding moves windows "
         "but never changes r",
     ]
+    if saw_norm:
+        all_notes.append("layernorm/groupnorm/instancenorm take their mean and variance over the whole map, so "
+                         "strictly every later unit depends on every pixel; the table, as usual, counts only the "
+                         "conv/pool windows")
     if saw_block:
         all_notes.append("ResNet blocks: the table follows the deepest path (the main branch through every conv); "
                          "the shortcut sees a sub-window, so the block's output sees the main branch's window")

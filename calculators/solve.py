@@ -336,7 +336,10 @@ def _solve(layer: _Layer, unknown: str, out: int) -> Result:
         good, log = _check_candidates(layer, unknown, out, first, last)
         steps.append(f"integer candidates: {first} ≤ {x} ≤ {last}")
     steps.extend(log)
-    steps.append(_answer_line(unknown, good, every_from))
+    answer = _answer_line(unknown, good, every_from)
+    if not good and every_from is None:
+        answer = _no_solution_hint(layer, unknown, out) or answer
+    steps.append(answer)
     notes = [] if layer.op == "transposed" else [FLOOR_NOTE]
     if layer.op == "pool":
         notes.append(conv.POOL_PADDING_NOTE)
@@ -353,6 +356,50 @@ def _answer_line(unknown: str, values: list[int], every_from: int | None) -> str
     if unknown == "input_size" and len(values) > 2:
         return f"→ {values[0]} ≤ n ≤ {values[-1]} ({len(values)} sizes)"
     return f"→ {letter} ∈ {{{', '.join(map(str, values))}}}"
+
+
+def _no_solution_hint(layer: _Layer, unknown: str, out: int) -> str:
+    """The answer line when nothing works: why, and what would ('' when there is nothing more useful to say).
+
+    padding (conv): symmetric p adds an even total 2p; at stride 1 the size relation pins the total to one value,
+    and when that value is odd only asymmetric padding hits `out`. stride: s = 1 gives the largest output, so a
+    bigger `out` needs padding, or a transposed conv to grow past the input.
+    """
+    if unknown == "padding" and layer.op == "conv":
+        n, k, s, d = _filled(layer.size), _filled(layer.kernel), _filled(layer.stride), layer.dilation
+        # ⌊(n + T − d(k−1) − 1)/s⌋ + 1 = out for a total padding T = left + right in [lowest, highest]
+        lowest, highest = (out - 1) * s - n + d * (k - 1) + 1, out * s - n + d * (k - 1)
+        if highest < 0:
+            return (f"→ no padding gives this output: with none it is already {conv.conv_out(n, k, s, 0, d)}, and "
+                    f"padding only adds to it; a larger stride or kernel would shrink it (solve stride / solve kernel)")
+        total = max(lowest, 0)
+        left, right = total // 2, total - total // 2
+        how = (f"PyTorch's padding='same'; `dlquiz calc solve same --kernel {k}"
+               f"{f' --dilation {d}' if d != 1 else ''}` shows it") if s == 1 and out == n else "F.pad before the conv"
+        return (f"→ no symmetric padding gives this output: the total padding must be {total}, which is odd; pad "
+                f"asymmetrically, {left} left/top + {right} right/bottom ({how})")
+    if unknown == "padding" and layer.op == "transposed":
+        n, k, s, d = _filled(layer.size), _filled(layer.kernel), _filled(layer.stride), layer.dilation
+        twice_p = (n - 1) * s + d * (k - 1) + layer.output_padding + 1 - out
+        if twice_p < 0:
+            return (f"→ no padding gives this output: p = 0 already gives the largest, {out + twice_p}; a larger "
+                    f"stride, kernel or output_padding would grow it")
+        return (f"→ no padding gives this output: 2p would have to be {twice_p}, which is odd; output_padding one "
+                f"higher or lower fixes the parity (it must stay < max(stride, dilation))")
+    if unknown == "stride" and layer.op in ("conv", "pool"):
+        try:
+            largest = layer.with_value("stride", 1).output()
+        except InputError:
+            return ""
+        if out <= largest:
+            return ""
+        n = _filled(layer.size)
+        if out > n:
+            return (f"→ no stride gives this output: no stride gives more than s = 1 does ({largest}); to grow {n} to "
+                    f"{out}, use a transposed conv (add --transposed)")
+        return (f"→ no stride gives this output: s = 1 already gives the largest, {largest}; more padding would "
+                f"reach {out} (solve padding)")
+    return ""
 
 
 # ---------------------------------------------------------------- public API

@@ -75,7 +75,7 @@ def build_package(bank: Bank):
             continue
         name = f"dlquiz::{TOPIC_NAMES[q.topic]['en']} {TOPIC_NAMES[q.topic]['zh']}"
         deck = decks.setdefault(q.topic, genanki.Deck(_stable_id(f"dlquiz-deck-{q.topic}"), name))
-        source = source_text(q, "en").split(": ", 1)[1]
+        source = source_text(q, "en", bank.notes).split(": ", 1)[1]  # the note's title, not its hashed file name
         fields = [q.id, _html(TOPIC_NAMES[q.topic]["en"]), _html(q.prompt.zh), _html(q.prompt.en), _choices_html(q),
                   _answer(q, "zh"), _answer(q, "en"), _html(q.explanation.zh), _html(q.explanation.en), _html(source)]
         tags = [*q.tags, f"topic::{q.topic}", f"type::{q.type}", f"difficulty::{q.difficulty}"]

@@ -14,7 +14,7 @@ from typing import NoReturn
 from dlquiz.errors import InputError
 
 # Command modules; each one's register() adds its own subcommands.
-CALC_MODULES = ("calc.size", "calc.net", "calc.boxes", "calc.norms", "calc.solve")  # `calc --help` order
+CALC_MODULES = ("calc.size", "calc.net", "calc.memory", "calc.boxes", "calc.norms", "calc.solve")  # `calc --help` order
 TOP_MODULES = ("bank", "quiz", "stats", "export", "lab")
 
 EXIT_USAGE = 2

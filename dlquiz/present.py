@@ -1,66 +1,66 @@
 """Plain-text rendering of questions and feedback, shared by `dlquiz quiz` and the TUI."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from question_bank.model import Lang, Question, Source
+from dlquiz.i18n import t
+from question_bank.model import Lang, Note, Question, Source
 from question_bank.render import to_terminal
 
-LABELS = {
-    "en": {"true_false": "(true or false? t/f)", "choose_all": "(select all that apply, e.g. A,C)",
-           "choose_one": "(one letter)", "number": "(a number or arithmetic such as 3*3*64+64)",
-           "correct": "✓ correct", "wrong": "✗ wrong", "answer": "answer", "why": "why",
-           "source": "source", "unit": "unit", "generated": "generated", "yours": "your answer",
-           "skipped": "skipped", "rated": "rated", "next_due": "next due",
-           "in": "in", "no_schedule": "due dates unchanged in this session", "overridden": "you changed it",
-           "missed": "missed", "none_missed": "nothing missed"},
-    "zh": {"true_false": "(判断对错: t/f 或 对/错)", "choose_all": "(多选,例如 A,C)",
-           "choose_one": "(单选)", "number": "(输入数字或算式,如 3*3*64+64)",
-           "correct": "✓ 正确", "wrong": "✗ 错误", "answer": "答案", "why": "解析",
-           "source": "出处", "unit": "单位", "generated": "自动生成", "yours": "你的选择",
-           "skipped": "已跳过", "rated": "评分", "next_due": "下次到期",
-           "in": "间隔", "no_schedule": "本轮不改变到期时间", "overridden": "已手动修改",
-           "missed": "答错或跳过", "none_missed": "没有答错或跳过的题"},
-}
+_NAMES = ("true_false", "choose_all", "choose_one", "number", "correct", "wrong", "answer", "why", "source", "unit",
+          "generated", "yours", "skipped", "rated", "next_due", "in", "no_schedule", "overridden", "missed",
+          "none_missed")
+# LABELS[lang][name] = the catalog's "q_<name>" (dlquiz.i18n), for code that still reads this older shape
+LABELS: dict[str, dict[str, str]] = {lang: {name: t(f"q_{name}", lang) for name in _NAMES} for lang in ("en", "zh")}
 
 
 def question_text(q: Question, lang: Lang, chosen: tuple[str, ...] | None = None) -> str:
     """The prompt and how to answer it; with `chosen` (after a choice question) the options are marked
     instead: ✓ the correct ones, ✗ a wrong pick, "← your answer" on what was picked."""
-    label = LABELS[lang]
     lines = [to_terminal(q.prompt.get(lang))]
     if q.type == "choice" and chosen is not None:
         lines += choice_marks(q, lang, chosen)
     elif q.type == "choice":
         lines += [f"  {letter}. {to_terminal(c.get(lang))}" for letter, c in zip("ABCDEFGH", q.choices)]
-        lines.append(label["choose_all"] if q.is_multi_answer else label["choose_one"])
+        lines.append(t("q_choose_all" if q.is_multi_answer else "q_choose_one", lang))
     elif q.type == "truefalse":
-        lines.append(label["true_false"])
+        lines.append(t("q_true_false", lang))
     elif q.type == "numeric":
-        hint = label["number"]
+        hint = t("q_number", lang)
         if q.unit:
-            hint += f" [{label['unit']}: {q.unit}]"
+            hint += f" [{t('q_unit', lang)}: {q.unit}]"
         lines.append(hint)
     return "\n".join(lines)
 
 
-def source_text(q: Question, lang: Lang) -> str:
+# ExternalSource.kind in words (question_bank.model.EXTERNAL_SOURCE_KINDS); an unknown kind shows as typed
+SOURCE_KIND_NAMES = {"paper": {"en": "paper", "zh": "论文"}, "book": {"en": "book", "zh": "书"},
+                     "docs": {"en": "docs", "zh": "文档"}}
+
+
+def source_text(q: Question, lang: Lang, notes: Mapping[str, Note] | None = None) -> str:
+    """'source: <note title> § <section>' (the note's file name when `notes` doesn't know it),
+    'source: paper: <ref> <url>' beyond the notes, 'source: generated (<generator>)'."""
     label = LABELS[lang]
     if q.source is None:
         return f"{label['source']}: {label['generated']} ({q.generator})"
     if isinstance(q.source, Source):
-        return f"{label['source']}: {q.source.file} § {q.source.section}"
+        note = notes.get(q.source.file) if notes is not None else None
+        name = note.title.get(lang) if note is not None else q.source.file
+        return f"{label['source']}: {name} § {q.source.section}"
+    kind = SOURCE_KIND_NAMES.get(q.source.kind, {}).get(lang, q.source.kind)
     url = f" <{q.source.url}>" if q.source.url else ""
-    return f"{label['source']}: {q.source.ref}{url}"
+    return f"{label['source']}: {kind}: {q.source.ref}{url}"
 
 
 def feedback_text(q: Question, feedback, lang: Lang, reveal_only: bool = False) -> str:
-    label = LABELS[lang]
     lines = []
     if not reveal_only and feedback is not None and feedback.correct is not None:
-        head = label["correct"] if feedback.correct else label["wrong"]
-        if feedback.verdict is not None and not feedback.correct and q.type != "choice":
-            head += f" ({feedback.verdict.given} ≠ {feedback.verdict.expected})"
+        head = t("q_correct" if feedback.correct else "q_wrong", lang)
+        mismatch = mismatch_text(feedback, lang)
+        if mismatch:
+            head += f" {mismatch}"
         lines.append(head)
         chosen = chosen_letters(feedback)
         if chosen is not None:
@@ -68,10 +68,35 @@ def feedback_text(q: Question, feedback, lang: Lang, reveal_only: bool = False) 
     if not reveal_only and feedback is not None:
         lines.append(rating_text(feedback, lang))
         lines.append(schedule_text(feedback, lang))
-    lines.append(f"{label['answer']}: {to_terminal(q.answer.get(lang))}")
-    lines.append(f"{label['why']}: {to_terminal(q.explanation.get(lang))}")
+    lines.append(f"{t('q_answer', lang)}: {to_terminal(q.answer.get(lang))}")
+    lines.append(f"{t('q_why', lang)}: {to_terminal(q.explanation.get(lang))}")
     lines.append(source_text(q, lang))
     return "\n".join(lines)
+
+
+def mismatch_text(feedback, lang: Lang) -> str:
+    """'(196 ≠ 224)' after a wrong typed answer, '(对 ≠ 错)' for true/false in Chinese; '' when there is none
+    (right answers, flashcards, and choice questions, whose options are marked instead)."""
+    verdict = feedback.verdict if feedback is not None else None
+    if verdict is None or feedback.correct is not False or feedback.question.type == "choice":
+        return ""
+    given, expected = verdict.given, verdict.expected
+    if feedback.question.type == "truefalse":
+        given, expected = truefalse_word(given, lang), truefalse_word(expected, lang)
+    return t("q_mismatch", lang, given=given, expected=expected)
+
+
+def truefalse_word(value: object, lang: Lang) -> str:
+    """The checker's 'true'/'false' (or a bool) as the word of `lang`; anything else unchanged."""
+    text = str(value).strip().lower()
+    if text in ("true", "false"):
+        return t(f"tf_{text}", lang)
+    return str(value)
+
+
+def qtype_name(qtype: str, lang: str) -> str:
+    """A question type (flashcard, choice, numeric, truefalse) in words of `lang`."""
+    return t(f"qtype_{qtype}", lang)
 
 
 def choice_marks(q: Question, lang: Lang, chosen: tuple[str, ...]) -> list[str]:
@@ -79,7 +104,7 @@ def choice_marks(q: Question, lang: Lang, chosen: tuple[str, ...]) -> list[str]:
     out = []
     for letter, choice in zip("ABCDEFGH", q.choices):
         mark = "✓" if letter in q.correct else ("✗" if letter in chosen else " ")
-        mine = f"  ← {LABELS[lang]['yours']}" if letter in chosen else ""
+        mine = f"  ← {t('q_yours', lang)}" if letter in chosen else ""
         out.append(f"{mark} {letter}. {to_terminal(choice.get(lang))}{mine}")
     return out
 
@@ -115,41 +140,38 @@ def due_text(due: datetime, lang: Lang, now: datetime | None = None) -> str:
     from dlquiz.review.scheduler import format_interval
     from dlquiz.review.store import utc_now
 
-    label = LABELS[lang]
     delta = due - (now or utc_now())
-    return (f"{label['next_due']}: {due.astimezone().strftime('%Y-%m-%d %H:%M')} "
-            f"({label['in']} {format_interval(max(delta, timedelta(0)), lang)})")
+    return (f"{t('q_next_due', lang)}: {due.astimezone().strftime('%Y-%m-%d %H:%M')} "
+            f"({t('q_in', lang)} {format_interval(max(delta, timedelta(0)), lang)})")
 
 
 def rating_text(feedback, lang: Lang) -> str:
     """The rating an answer got and why: auto-rated from correctness and time, or the user's own."""
     from dlquiz.review.scheduler import rating_reason
 
-    label = LABELS[lang]
-    line = f"{label['rated']}: {rating_name(feedback.rating, lang)}"
+    line = f"{t('q_rated', lang)}: {rating_name(feedback.rating, lang)}"
     if feedback.auto_rating is not None:
         seconds = None if feedback.answer_ms is None else feedback.answer_ms / 1000
         reason = rating_reason(bool(feedback.correct), seconds, feedback.question.type)[0 if lang == "en" else 1]
-        line += f" ({label['overridden']}; {reason})" if feedback.overridden else f" ({reason})"
+        line += f" ({t('q_overridden', lang)}; {reason})" if feedback.overridden else f" ({reason})"
     return line
 
 
 def schedule_text(feedback, lang: Lang) -> str:
     """Where the answer left the card: its next due date, or that this session moves no due dates."""
     if feedback.next_due is None:
-        return LABELS[lang]["no_schedule"]
+        return t("q_no_schedule", lang)
     return due_text(feedback.next_due, lang, now=feedback.graded_at)  # the interval the grade key showed
 
 
 def missed_text(questions: list[Question], lang: Lang) -> str:
     """The missed questions (answered wrong or skipped) with their answers, for the end of a session."""
-    label = LABELS[lang]
     if not questions:
-        return label["none_missed"]
-    lines = [f"{label['missed']} ({len(questions)}):"]
+        return t("q_none_missed", lang)
+    lines = [f"{t('q_missed', lang)} ({len(questions)}):"]
     for i, q in enumerate(questions, 1):
         lines.append(f"{i}. {to_terminal(q.prompt.get(lang))}")
-        lines.append(f"   {label['answer']}: {answer_with_key(q, lang)}")
+        lines.append(f"   {t('q_answer', lang)}: {answer_with_key(q, lang)}")
     return "\n".join(lines)
 
 

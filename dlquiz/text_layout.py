@@ -25,6 +25,18 @@ def pad(text: str, width: int, align: str = "l") -> str:
     return text + fill if align == "l" else fill + text
 
 
+def fit(text: str, width: int) -> str:
+    """`text` cut to at most `width` columns (a wide character that would straddle the edge is dropped)."""
+    out, cols = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if cols + w > width:
+            break
+        out.append(ch)
+        cols += w
+    return "".join(out)
+
+
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str,
                rule: RuleStyle = "frame") -> list[str]:
     """Lines of an aligned table; `align` has one 'l' or 'r' per column, columns are two spaces apart.

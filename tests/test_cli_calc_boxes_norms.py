@@ -95,6 +95,30 @@ def test_norm_negative_numbers(args, tmp_path):
     assert data["l1"] == 7 and data["l2"] == 5 and data["linf"] == 4
 
 
+@pytest.mark.parametrize("args", [("1,-2", "--p", "-inf"), ("1,-2", "--p=-inf"), ("--p", "-inf", "1,-2"),
+                                  ("1,-2", "--p", "-Infinity")])
+def test_norm_minus_inf_after_p_is_the_smallest_magnitude(args, tmp_path):
+    # argparse used to stop at "--p -inf" with "expected one argument"
+    data = run_json("calc", "norm", *args, tmp_path=tmp_path)
+    assert data["lp"] == 1 and data["p"] == "-inf"  # min(|1|, |−2|) = 1, what numpy's ord=-inf gives
+
+
+@pytest.mark.parametrize("p, expected", [
+    # A = [[1, −2], [3, 4]]: column sums 4, 6; row sums 3, 7
+    ("-1", 4), ("-inf", 3), ("1", 6), ("inf", 7),
+])
+def test_norm_matrix_negative_orders(p, expected, tmp_path):
+    data = run_json("calc", "norm", "--matrix", "1,-2;3,4", "--p", p, tmp_path=tmp_path)
+    assert data["lp"] == expected and isinstance(data["lp"], int)
+
+
+def test_norm_matrix_order_minus_two_is_the_smallest_singular_value(tmp_path):
+    # σ₁·σ₂ = |det A| = |4 + 6| = 10 and σ₁² + σ₂² = ‖A‖_F² = 30, so σ_min² = 15 − √(225 − 100) = 15 − 5√5
+    data = run_json("calc", "norm", "--matrix", "1,-2;3,4", "--p", "-2", tmp_path=tmp_path)
+    assert data["lp"] == pytest.approx(math.sqrt(15 - 5 * math.sqrt(5)), rel=1e-9) and data["p"] == -2
+    assert data["lp"] * data["spectral"] == pytest.approx(10, rel=1e-9)
+
+
 def test_norm_negative_matrix_entry(tmp_path):
     data = run_json("calc", "norm", "--matrix", "-1,2;3,-4", tmp_path=tmp_path)
     assert data["l1"] == 6 and data["linf"] == 7
@@ -115,7 +139,8 @@ def test_norm_negative_matrix_entry(tmp_path):
     (("norm", "1,2", "--p", "0.5"), "not a norm"),
     (("norm", "1,2", "--p", "abc"), "--p"),
     (("norm", "1,2", "--matrix", "1;2"), "exactly one"),
-    (("norm", "--matrix", "1,2;3,4", "--p", "2"), "vectors only"),
+    (("norm", "--matrix", "1,2;3,4", "--p", "3"), "-1, -2 or -inf"),  # numpy has no matrix order 3
+    (("norm", "1,2", "--p", "-2"), "not a norm"),                  # reaches the norm, not argparse
 ])
 def test_bad_input_one_line_exit_2(args, mentions, tmp_path):
     proc = dlquiz("calc", *args, tmp_path=tmp_path)

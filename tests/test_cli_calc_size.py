@@ -61,18 +61,64 @@ def test_conv_text_shows_formula_steps_answer_and_notes():
 
 def test_conv_json_height_and_width_differ():
     data = dlquiz_json("conv", "--size", "30,17", "--kernel", "3,5", "--stride", "2,1", "--padding", "1,2")
-    assert set(data) == SIZE_KEYS | {"output_shape"}
+    assert set(data) == SIZE_KEYS | {"output_height", "output_width"}
     # H: ⌊(30 + 2 − 2 − 1)/2⌋ + 1 = ⌊29/2⌋ + 1 = 15;  W: ⌊(17 + 4 − 4 − 1)/1⌋ + 1 = 17
-    assert data["output_shape"] == [15, 17] and data["output_size"] == 15
+    assert data["output_size"] == [15, 17]  # both sides, never the height alone
+    assert data["output_height"] == 15 and data["output_width"] == 17
     assert isinstance(data["formula"], str) and all(isinstance(step, str) for step in data["steps"])
 
 
 def test_pool_ceil_json():
     data = dlquiz_json("pool", "--size", "5,6", "--kernel", "2", "--stride", "2", "--padding", "1", "--ceil")
-    assert set(data) == SIZE_KEYS | {"output_shape"}
+    assert set(data) == SIZE_KEYS | {"output_height", "output_width"}
     # H: ⌈(5 + 2 − 1 − 1)/2⌉ + 1 = 4, but window 4 starts at 3×2 = 6 ≥ n + p = 6: dropped → 3
     # W: ⌈(6 + 2 − 1 − 1)/2⌉ + 1 = 4, window 4 starts at 6 < n + p = 7: kept → 4
-    assert data["output_shape"] == [3, 4]
+    assert data["output_size"] == [3, 4]
+
+
+def test_conv_json_of_one_dimension_is_a_plain_integer():
+    data = dlquiz_json("conv", "--size", "224", "--kernel", "7", "--stride", "2", "--padding", "3")
+    assert set(data) == SIZE_KEYS
+    assert data["output_size"] == 112  # ⌊(224 + 6 − 6 − 1)/2⌋ + 1 = 112, an int, not [112]
+
+
+def test_conv_help_documents_the_json_shape():
+    shown = dlquiz("conv", "--help")
+    assert '"output_size" is [H, W]' in shown.stdout and "output_height" in shown.stdout
+
+
+@pytest.mark.parametrize("args, fragment", [
+    # a negative value after an option reaches the value's own check instead of argparse's "expected one argument"
+    (("conv", "--size", "-3,4", "--kernel", "3"), "size must be a positive integer, got -3"),
+    (("pool", "--size", "8", "--kernel", "2", "--padding", "-1,0"), "padding must be a non-negative integer, got -1"),
+    (("solve", "padding", "--size", "7", "--kernel", "3", "--out", "-7"), "out must be a positive integer, got -7"),
+])
+def test_negative_values_after_options_get_the_calculators_message(args, fragment):
+    shown = dlquiz(*args)
+    assert shown.returncode == 2 and "expected one argument" not in shown.stderr
+    assert len(shown.stderr.strip().splitlines()) == 1 and fragment in shown.stderr
+
+
+def test_solve_padding_without_a_symmetric_answer_points_to_asymmetric_padding():
+    # k = 4, s = 1, out = n: the total padding must be d(k−1) = 3, odd, so no p on both sides works
+    shown = dlquiz("solve", "padding", "--size", "224", "--kernel", "4", "--out", "224")
+    assert shown.returncode == 0, shown.stderr
+    answer = [line for line in shown.stdout.splitlines() if line.startswith("answer:")]
+    assert len(answer) == 1
+    assert "no symmetric padding" in answer[0] and "1 left/top + 2 right/bottom" in answer[0]
+    assert "dlquiz calc solve same --kernel 4" in answer[0]
+
+
+def test_solve_stride_asked_to_grow_the_size_points_to_transposed():
+    # the largest conv output is at s = 1: ⌊(112 + 2 − 2 − 1)/1⌋ + 1 = 112 < 224
+    shown = dlquiz("solve", "stride", "--size", "112", "--kernel", "3", "--padding", "1", "--out", "224")
+    assert shown.returncode == 0, shown.stderr
+    answer = [line for line in shown.stdout.splitlines() if line.startswith("answer:")]
+    assert len(answer) == 1 and "--transposed" in answer[0] and "(112)" in answer[0]
+    # and the transposed conv it points to does have a stride: (112 − 1)·s − 2 + 3 + 1 = 224 at s = 2
+    followed = dlquiz("solve", "stride", "--size", "112", "--kernel", "4", "--padding", "1", "--out", "224",
+                      "--transposed")
+    assert "answer: s ∈ {2}" in followed.stdout.splitlines()
 
 
 def test_solve_padding_text():

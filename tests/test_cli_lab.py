@@ -43,7 +43,7 @@ def test_lab_list_json():
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert [e["name"] for e in data] == list(EXPERIMENTS) == \
-        ["vanishing", "exploding", "overfitting", "batchnorm", "optimizers", "init"]
+        ["vanishing", "exploding", "overfitting", "batchnorm", "optimizers", "init", "lr_finder", "eval_mode"]
     for e in data:
         assert set(e["title"]) == {"zh", "en"} and isinstance(e["default_steps"], int)
 
@@ -87,6 +87,44 @@ def test_lab_text_summary_table_in_both_languages(capsys):
     assert main(["lab", "overfitting", "--steps", "3", "--device", "cpu", "--quiet", "--lang", "zh"]) == 0
     zh = capsys.readouterr().out
     assert "early stop" in zh and "gap" in zh and "过拟合" in zh and "训练" in zh
+
+
+def test_lab_lr_finder_and_eval_mode_print_their_tables_and_findings_in_both_languages(capsys):
+    assert main(["lab", "lr_finder", "--device", "cpu", "--quiet", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("variant"))
+    assert "suggested lr" in header and "blow-up lr" in header
+    assert "· lr range test: the loss fell fastest at lr" in out and "· suggested: lr" in out
+    assert main(["lab", "lr_finder", "--steps", "30", "--device", "cpu", "--quiet", "--lang", "zh"]) == 0
+    assert "下降最快" in capsys.readouterr().out
+    assert main(["lab", "eval_mode", "--steps", "30", "--device", "cpu", "--quiet", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "train-mode acc (b8)" in out and "ValueError" in out and "model.eval()" in out
+    assert main(["lab", "eval_mode", "--steps", "30", "--device", "cpu", "--quiet", "--lang", "zh"]) == 0
+    assert "训练模式" in capsys.readouterr().out
+
+
+def test_lab_lr_finder_json_has_the_curve_and_the_check_runs():
+    out = dlquiz("lab", "lr_finder", "--steps", "40", "--json", "--device", "cpu", "--quiet")
+    assert out.returncode == 0, out.stderr
+    r = json.loads(out.stdout)
+    sweep = r["variants"]["lr range test"]
+    assert len(sweep["lr_curve"]) == 40 and {"step", "lr", "loss"} <= set(sweep["lr_curve"][0])
+    assert isinstance(sweep["final"]["lr_suggested"], float)
+    assert sorted(name.split(":")[0] for name in r["variants"]) == ["lr range test", "suggested", "too high",
+                                                                     "too low"]
+    assert r["engine"] == "loop"
+
+
+def test_lab_lr_finder_knobs_set_the_net_and_the_top_of_the_sweep(capsys):
+    assert main(["lab", "lr_finder", "--activation", "tanh", "--lr", "1", "--steps", "20", "--device", "cpu",
+                 "--quiet", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    rows = r["variants"]["lr range test"]["lr_curve"]
+    assert abs(rows[-1]["lr"] - 1.0) < 1e-9
+    assert "range test of a 3-layer tanh MLP" in r["summary"]["en"]
+    assert main(["lab", "lr_finder", "--activation", "relu", "--lr", "0.0001", "--device", "cpu", "--quiet"]) == 2
+    assert "top of the sweep" in capsys.readouterr().err
 
 
 def test_lab_custom_knobs_from_the_command_line(capsys):

@@ -377,7 +377,7 @@ def test_tui_unexpected_exception_is_a_red_line_not_a_crash(tmp_path, monkeypatc
             await pilot.press("c")
             await _settle(app, pilot)
 
-            def boom(form, values, switches):
+            def boom(form, values, switches, lang="en"):
                 raise RuntimeError("simulated bug")
 
             monkeypatch.setattr(dlquiz.tui.screens.calc, "calculate", boom)
@@ -385,7 +385,7 @@ def test_tui_unexpected_exception_is_a_red_line_not_a_crash(tmp_path, monkeypatc
             await _settle(app, pilot)
             _assert_red_error(app, "conv", "simulated bug")
 
-            def leave(form, values, switches):
+            def leave(form, values, switches, lang="en"):
                 raise SystemExit(0)
 
             monkeypatch.setattr(dlquiz.tui.screens.calc, "calculate", leave)

@@ -295,3 +295,28 @@ def test_lab_imports_neither_textual_nor_torch_until_it_runs():
             "import dlquiz.lab.experiments; assert 'textual' not in sys.modules; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_a_per_step_lr_schedule_sets_every_update_and_records_loss_against_lr():
+    torch.manual_seed(0)
+    data = (np.random.rand(64, 4).astype(np.float32), np.random.randint(0, 2, 64),
+            np.random.rand(16, 4).astype(np.float32), np.random.randint(0, 2, 16))
+    model = MLP(4, 2, width=8, depth=2, seed=0)
+    optimizer = torch.optim.SGD(model.parameters(), lr=123.0)  # overridden from the first update on
+    seen: list[float] = []
+    step_fn = optimizer.step
+
+    def step(*args, **kwargs):
+        seen.append(optimizer.param_groups[0]["lr"])
+        return step_fn(*args, **kwargs)
+
+    optimizer.step = step  # type: ignore[method-assign]
+    v = Variant("sweep", model, optimizer, lr_schedule=lambda s: 0.001 * 2 ** s)
+    events: list = []
+    assert train_variants([v], data, RunConfig(steps=6, batch_size=16, report_every=3), CPU, on_event=events.append)
+    assert seen == [0.001 * 2 ** s for s in range(6)]  # one update per step, each at its own lr
+    # the loss after each update, against the lr of that update: steps 1..6
+    assert [(r["step"], r["lr"]) for r in v.lr_curve] == [(s, 0.001 * 2 ** (s - 1)) for s in range(1, 7)]
+    assert all(math.isfinite(r["loss"]) for r in v.lr_curve)
+    # the rows reach the UI in the events, each once
+    assert [r for e in events for r in e.extra["lr_points"]] == v.lr_curve

@@ -17,6 +17,7 @@ from calculators.norms import (
     linf_norm,
     lp_norm,
     matrix_norms,
+    matrix_order_norm,
     nuclear_norm,
     parse_matrix,
     parse_vector,
@@ -142,6 +143,46 @@ def test_numpy_arrays_accepted():
     assert l1_norm(np.array([3, -4])).value == 7
     assert type(l1_norm(np.array([3, -4])).value) is int
     assert induced_linf_norm(np.array([[1, 2], [3, 4]])).value == 7
+
+
+@given(vectors)
+def test_minus_inf_is_numpys_smallest_magnitude(x):
+    assert lp_norm(x, -math.inf).value == np.linalg.norm(np.array(x, dtype=float), ord=-np.inf)
+
+
+MATRIX_ORDERS = [1, 2, math.inf, -1, -2, -math.inf]
+
+
+@pytest.mark.parametrize("order", MATRIX_ORDERS)
+@given(m=matrices(st.one_of(ints, floats)))
+def test_matrix_orders_match_numpy(order, m):
+    expected = np.linalg.norm(np.array(m, dtype=float), ord=order)
+    assert close(matrix_order_norm(m, order).value, expected, 1e-9)
+
+
+@pytest.mark.parametrize("order", MATRIX_ORDERS)
+def test_matrix_orders_match_torch(order):
+    torch = pytest.importorskip("torch")
+    a = [[2.0, -1.0, 0.5], [0.0, 3.0, -4.0], [1.5, 2.5, -0.5], [7.0, 0.0, 1.0]]  # 4×3: not square
+    expected = torch.linalg.matrix_norm(torch.tensor(a, dtype=torch.float64), ord=order).item()
+    assert close(matrix_order_norm(a, order).value, expected, 1e-12)
+
+
+def test_negative_orders_by_hand():
+    # A = [[1, −2], [3, 4]]: column sums 4, 6 → −1 gives 4; row sums 3, 7 → −∞ gives 3;
+    # σ₁σ₂ = |det A| = 10 and σ₁² + σ₂² = 30 → σ_min = √(15 − 5√5)
+    a = [[1, -2], [3, 4]]
+    assert matrix_order_norm(a, -1).value == 4 and matrix_order_norm(a, -math.inf).value == 3
+    assert matrix_order_norm(a, -2).value == pytest.approx(math.sqrt(15 - 5 * math.sqrt(5)), rel=1e-12)
+    assert matrix_norms(a, -2)["lp"].value == matrix_order_norm(a, -2).value
+    assert "smallest absolute column sum" in matrix_order_norm(a, -1).formula
+    assert any("not a norm" in note for note in matrix_order_norm(a, -2).notes)
+
+
+@pytest.mark.parametrize("order", [3, 0, -3, 0.5, float("nan")])
+def test_matrix_orders_numpy_does_not_define_are_refused(order):
+    with pytest.raises(InputError, match="-1, -2 or -inf"):
+        matrix_order_norm([[1, 2], [3, 4]], order)
 
 
 # ---------------------------------------------------------------- input errors

@@ -15,7 +15,10 @@ from tests.torch_builders import build_from_layers, reference, rows
 
 
 def torch_macs(module: nn.Module, inputs, output) -> int:
-    """Multiply-accumulates of one conv/deconv/linear call for one sample, from torch's own shapes."""
+    """Multiply-accumulates of one conv/deconv/linear/rnn call for one sample, from torch's own shapes."""
+    if isinstance(module, nn.RNNBase):  # each step multiplies every weight_ih/weight_hh entry once
+        steps = inputs[0].shape[1]  # batch_first: (1, T, F)
+        return steps * sum(w.numel() for name, w in module.named_parameters() if name.startswith("weight"))
     kh, kw = module.weight.shape[2:] if module.weight.dim() == 4 else (1, 1)
     if isinstance(module, nn.ConvTranspose2d):  # weight (C_in, C_out/g, kh, kw): each input value hits a patch
         return inputs[0][0].numel() * module.weight.shape[1] * kh * kw
@@ -24,8 +27,9 @@ def torch_macs(module: nn.Module, inputs, output) -> int:
     return output[0].numel() * module.in_features  # nn.Linear
 
 
-def measure(model: nn.Module, input_shape: tuple[int, ...]) -> list[dict]:
-    """Per row of `model`: name, params (numel), output shape (no batch) and MACs, all measured by torch."""
+def measure(model: nn.Module, input_shape: tuple[int, ...], x: torch.Tensor | None = None) -> list[dict]:
+    """Per row of `model`: name, params (numel), output shape (no batch) and MACs, all measured by torch.
+    `x`: the input batch on the meta device when it is not a float C×H×W image (token ids, a sequence)."""
     measured, row_of = [], {}
     for name, module in rows(model):
         entry = {"name": name, "params": sum(p.numel() for p in module.parameters()), "macs": 0, "shape": None}
@@ -45,10 +49,10 @@ def measure(model: nn.Module, input_shape: tuple[int, ...]) -> list[dict]:
     for (_name, module), entry in zip(rows(model), measured):
         hooks.append(module.register_forward_hook(on_row(entry)))
     for leaf in row_of:
-        if isinstance(leaf, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+        if isinstance(leaf, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear, nn.RNNBase)):
             hooks.append(leaf.register_forward_hook(on_leaf))
     with torch.device("meta"):
-        model(torch.zeros(1, *input_shape))
+        model(torch.zeros(1, *input_shape) if x is None else x)
     for h in hooks:
         h.remove()
     return measured

@@ -119,7 +119,7 @@ def test_help_and_browse_screens(tmp_path):
             assert shown == [q.id for q in QuestionFilter(tag="errata").apply(app.bank.questions)]
             await pilot.press(*" topic:nope")
             await pilot.pause()
-            assert "unknown topic 'nope'" in static_text(app, "#filter-error") and table.row_count == 2
+            assert "unknown topic 'nope'" in static_text(app, "#filter-status") and table.row_count == 2
     asyncio.run(run())
 
 

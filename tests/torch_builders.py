@@ -75,6 +75,31 @@ def _identity_norm(_channels: int) -> nn.Module:
     return nn.Identity()
 
 
+RNN_CLASSES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+class SequenceOutput(nn.Module):
+    """An nn.RNN/LSTM/GRU (batch_first) that returns only its output sequence, as our table rows do."""
+
+    def __init__(self, rnn: nn.RNNBase):
+        super().__init__()
+        self.rnn = rnn
+
+    def forward(self, x):
+        return self.rnn(x)[0]
+
+
+def first_input(layers: list, in_channels: int, size: tuple[int, int]) -> torch.Tensor:
+    """A zero batch of one sample: token ids before an embedding, a t×i sequence before a first rnn, else an
+    image."""
+    first = layers[0] if layers else None
+    if isinstance(first, L.Embedding):
+        return torch.zeros(1, first.seq_len, dtype=torch.long)
+    if isinstance(first, L.Recurrent):
+        return torch.zeros(1, first.seq_len or 1, first.input_size)
+    return torch.zeros(1, in_channels, *size)
+
+
 # --------------------------------------------------------------------------- the sequential container
 
 class RowNet(nn.Sequential):
@@ -89,7 +114,7 @@ class RowNet(nn.Sequential):
                     if upto == f"{name}.{i}":
                         return x
                 continue
-            if isinstance(module, nn.Linear) and x.dim() > 2:
+            if isinstance(module, nn.Linear) and x.dim() > 3:  # a (1, T, F) sequence goes in whole
                 x = torch.flatten(x, 1)
             x = module(x)
             if upto == name:
@@ -127,12 +152,14 @@ def build_from_layers(layers: list, in_channels: int, size: tuple[int, int], pro
     names). Raises torch's RuntimeError if a size collapses."""
     children: list[tuple[str, nn.Module]] = []
     with torch.device(device):
-        x = torch.zeros(1, in_channels, *size)
+        x = first_input(layers, in_channels, size)
         for layer in layers:
             module = _module_for(layer, x, probe)
-            if isinstance(module, nn.Linear) and x.dim() > 2:
+            if isinstance(module, nn.Linear) and x.dim() > 3:  # a (1, T, F) sequence goes in whole
                 x = torch.flatten(x, 1)
             x = module.eval()(x)
+            if x.numel() == 0:  # ConvTranspose2d returns an empty map instead of raising, e.g. 1x1 with p=2, k=4
+                raise RuntimeError(f"{layer.name}: output collapsed to {tuple(x.shape)}")
             children.append((layer.name.replace(".", "_"), module))
     model = RowNet(OrderedDict(children))
     return make_probe(model) if probe else model.eval()
@@ -158,15 +185,36 @@ def _module_for(layer, x: torch.Tensor, probe: bool) -> nn.Module:
     if isinstance(layer, L.BatchNorm):
         if probe:
             return nn.Identity()
-        return nn.BatchNorm2d(c) if x.dim() == 4 else nn.BatchNorm1d(c)
+        return (nn.BatchNorm2d if x.dim() == 4 else nn.BatchNorm1d)(c, affine=layer.affine)
+    if isinstance(layer, L.Norm):
+        if probe:
+            return nn.Identity()
+        if layer.op == "layernorm":  # a map: all of C×H×W; a vector or a (1, T, F) sequence: the last dim
+            shape = list(x.shape[1:]) if x.dim() == 4 else [x.shape[-1]]
+            return nn.LayerNorm(shape, elementwise_affine=layer.affine)
+        if layer.op == "groupnorm":
+            return nn.GroupNorm(layer.groups, c, affine=layer.affine)
+        return nn.InstanceNorm2d(c, affine=layer.affine)
+    if isinstance(layer, L.PReLU):
+        return nn.Identity() if probe else nn.PReLU(layer.num_parameters)
+    if isinstance(layer, L.Embedding):
+        return nn.Embedding(layer.num_embeddings, layer.dim)
+    if isinstance(layer, L.Recurrent):
+        rnn_class = RNN_CLASSES[layer.cell]
+        return SequenceOutput(rnn_class(x.shape[-1], layer.hidden, layer.num_layers, bias=layer.bias,
+                                        batch_first=True, bidirectional=layer.bidirectional))
     if isinstance(layer, L.Activation):
         return nn.Identity() if probe else ACTIVATIONS[layer.fn]()
-    if isinstance(layer, L.Linear):
-        return nn.Linear(x[0].numel(), layer.out_features, layer.bias)
+    if isinstance(layer, L.Linear):  # a (1, T, F) sequence: the same Linear on every step
+        return nn.Linear(x.shape[-1] if x.dim() == 3 else x[0].numel(), layer.out_features, layer.bias)
     if isinstance(layer, L.Flatten):
         return nn.Flatten()
     if isinstance(layer, L.AdaptiveAvgPool):
-        return nn.AdaptiveAvgPool2d(layer.output_size)
+        return (nn.AdaptiveMaxPool2d if layer.op == "max" else nn.AdaptiveAvgPool2d)(layer.output_size)
+    if isinstance(layer, L.Resample):
+        if layer.op == "pixelshuffle":
+            return nn.PixelShuffle(layer.scale[0])
+        return nn.Upsample(scale_factor=tuple(float(s) for s in layer.scale))
     if isinstance(layer, L.Dropout):
         return nn.Identity() if probe else nn.Dropout(layer.p)
     if isinstance(layer, L.ResidualBlock):

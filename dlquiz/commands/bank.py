@@ -44,7 +44,10 @@ def _bank():
 
 
 def handle_list(args) -> Output:
+    from dlquiz.i18n import t
+    from dlquiz.present import qtype_name
     from dlquiz.review.filters import QuestionFilter
+    from dlquiz.text_layout import fit, pad
     from question_bank.render import to_terminal
 
     # an empty --topic/--tag/--search ("") filters nothing, as it always has
@@ -52,11 +55,15 @@ def handle_list(args) -> Output:
                             search=args.search or None)
     questions = wanted.apply(_bank().questions)
 
-    lines = [f"{'id':40} {'type':10} {'d':1}  prompt"]
+    lang = args.lang
+    # ids stay as they are (they are what --topic/--tag and `dlquiz quiz` take); the words follow --lang,
+    # padded by display width (a Chinese character takes two columns)
+    lines = [f"{'id':40} {pad(t('bank_col_type', lang), 10)} {'d':1}  {t('bank_col_prompt', lang)}"]
     for q in questions:
-        prompt = to_terminal(q.prompt.get(args.lang)).replace("\n", " ")
-        lines.append(f"{q.id:40} {q.type:10} {q.difficulty}  {prompt[:90]}")
-    lines.append(f"{len(questions)} question(s)")
+        prompt = to_terminal(q.prompt.get(lang)).replace("\n", " ")
+        qtype = q.type if lang == "en" else qtype_name(q.type, lang)  # English: the --type value itself
+        lines.append(f"{q.id:40} {pad(qtype, 10)} {q.difficulty}  {fit(prompt, 90)}")
+    lines.append(t("bank_count", lang, n=len(questions)))
     return Output([q.to_dict() for q in questions], "\n".join(lines))
 
 

@@ -21,7 +21,8 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 def register(subparsers: argparse._SubParsersAction) -> None:
     names = ", ".join(EXPERIMENTS)
     p = subparsers.add_parser(
-        "lab", help="live experiments: vanishing/exploding gradients, overfitting, BatchNorm, optimisers, init",
+        "lab", help="live experiments: vanishing/exploding gradients, overfitting, BatchNorm, optimisers, init, "
+        "lr range test, train vs eval mode",
         description=f"Run a small PyTorch experiment and print what it shows. NAME is `list` or one of: {names}. "
         "Knob options (--activation, --init, --depth, --lr, --dropout, --batchnorm) replace the preset "
         "variants with one custom variant, as the TUI's lab screen does.")
@@ -42,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="weight init (default: the one that suits the activation: he for relu, xavier "
                        "for tanh and sigmoid; `default` is PyTorch's own)")
     knobs.add_argument("--depth", type=int, help="number of Linear layers (2-60)")
-    knobs.add_argument("--lr", type=float, help="learning rate")
+    knobs.add_argument("--lr", type=float, help="learning rate (lr_finder: the top of the sweep)")
     knobs.add_argument("--dropout", type=float, help="dropout probability in [0, 1)")
     knobs.add_argument("--batchnorm", action=argparse.BooleanOptionalAction, default=None,
                        help="BatchNorm after every hidden Linear, or not (default: the experiment's own)")

@@ -55,6 +55,7 @@ def count_arg(text: str) -> int:
 
 def handle_quiz(args) -> Output:
     from dlquiz.errors import InputError
+    from dlquiz.i18n import t
     from dlquiz.lang import preferred_lang
     from dlquiz.paths import progress_db_path
     from dlquiz.review.plain import run_plain_session, summary_text
@@ -79,8 +80,7 @@ def handle_quiz(args) -> Output:
         bank = load_bank()
         session = Session.start(bank, store, config)
         if not session.queue and config.kind == SessionKind.REVIEW:
-            print("nothing due and no new cards left today; practising instead" if lang == "en"
-                  else "今天没有到期或新的卡片,改为练习模式")
+            print(t("quiz_practising_instead", lang))
             config.kind = SessionKind.PRACTICE
             session = Session.start(bank, store, config)
         if not session.queue:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlquiz.lab.catalog import Chart
+from dlquiz.lab.lr_range import analyse, smooth
 
 # One marker per series, so series differ without colour (plotext draws a line of the marker's character)
 MARKERS = ("•", "×", "+", "o", "*", "#", "@", "%", "&", "=", "~", "^")
@@ -22,6 +23,11 @@ METRIC_LABELS = {
 LOSS_CAP_FACTOR = 10.0  # loss curves are clipped at this many times the median starting loss
 LOG_FLOOR = 1e-12  # a zero on a log axis (zero init's activations) is drawn at this floor
 DIVERGED = "✕"
+LR_CURVE_CAP_FACTOR = 2.0  # the lr curve is clipped at this many times its starting (smoothed) loss
+SUGGESTED_MARKER = "|"  # the suggested lr: a vertical line of these
+X_LABELS = {"step": {"en": "step", "zh": "步"}, "layer": {"en": "layer", "zh": "层"},
+            "lr": {"en": "learning rate", "zh": "学习率"}}
+SUGGESTED_LABEL = {"en": "suggested lr {lr:.2g}", "zh": "建议学习率 {lr:.2g}"}
 
 
 @dataclass
@@ -41,7 +47,8 @@ class ChartData:
     log_y: bool
     series: list[Series] = field(default_factory=list)
     y_cap: float | None = None
-    # bn_modes: one group per BN variant, the value lists in the order of `bar_labels`
+    y_range: tuple[float, float] | None = None  # bars: fixed y limits (accuracies: 0 to 1)
+    # bn_modes, bars: one group per variant, the value lists in the order of `bar_labels`
     bar_groups: list[str] = field(default_factory=list)
     bar_values: list[list[float]] = field(default_factory=list)
     bar_labels: list[str] = field(default_factory=list)
@@ -57,14 +64,14 @@ def chart_data(chart: Chart, variants: dict[str, dict[str, Any]], lang: str, fli
     if chart.kind == "curves":
         _curves(data, chart, variants, lang)
     elif chart.kind == "gap":
-        data.x_label = "step"
+        data.x_label = X_LABELS["step"][lang]
         for i, (name, v) in enumerate(variants.items()):
             rows = [r for r in v.get("history", []) if "train_acc" in r and "val_acc" in r]
             data.series.append(Series(name, [r["step"] for r in rows], [r["train_acc"] - r["val_acc"] for r in rows],
                                       MARKERS[i % len(MARKERS)], v.get("diverged_at")))
         data.log_y = False  # a gap can be negative
     elif chart.kind == "layers":
-        data.x_label = "layer" if lang == "en" else "层"
+        data.x_label = X_LABELS["layer"][lang]
         for i, (name, v) in enumerate(variants.items()):
             profile = _profile(chart.source, v, chart.at_init)
             if not profile:
@@ -74,6 +81,7 @@ def chart_data(chart: Chart, variants: dict[str, dict[str, Any]], lang: str, fli
                                       v.get("diverged_at")))
     elif chart.kind == "bn_modes":
         data.log_y = False
+        data.y_range = (0.0, 1.0)
         data.bar_labels = ["eval mode", "train mode, batch 8"] if lang == "en" else ["评估模式", "训练模式(每批 8)"]
         eval_acc, train_acc = [], []
         for name, v in variants.items():
@@ -83,13 +91,49 @@ def chart_data(chart: Chart, variants: dict[str, dict[str, Any]], lang: str, fli
                 eval_acc.append(f["val_acc_bn_eval_mode"])
                 train_acc.append(f["val_acc_bn_train_mode_batch8"])
         data.bar_values = [eval_acc, train_acc] if data.bar_groups else []
+    elif chart.kind == "bars":
+        _bars(data, chart, variants, lang)
     elif chart.kind == "lr_curve":
-        data.x_label = "learning rate"
-        for i, (name, v) in enumerate(variants.items()):
-            rows = v.get("lr_curve", [])
-            data.series.append(Series(name, [r["lr"] for r in rows], [r["loss"] for r in rows],
-                                      MARKERS[i % len(MARKERS)]))
+        _lr_curve(data, variants, lang)
     return data
+
+
+def _bars(data: ChartData, chart: Chart, variants: dict[str, dict[str, Any]], lang: str) -> None:
+    data.log_y = False
+    if all("acc" in m for m in chart.metrics):
+        data.y_range = (0.0, 1.0)
+    data.bar_labels = [label[lang] for label in chart.labels]
+    values: list[list[float]] = [[] for _ in chart.metrics]
+    for name, v in variants.items():
+        f = v.get("final", {})
+        if all(f.get(m) is not None for m in chart.metrics):
+            data.bar_groups.append(name)
+            for column, m in zip(values, chart.metrics):
+                column.append(f[m])
+    data.bar_values = values if data.bar_groups else []
+
+
+def _lr_curve(data: ChartData, variants: dict[str, dict[str, Any]], lang: str) -> None:
+    """The smoothed loss against the lr, clipped at LR_CURVE_CAP_FACTOR × its start (a blow-up would
+    flatten the interesting part), with the suggested lr as a vertical line."""
+    data.x_label = X_LABELS["lr"][lang]
+    tested = [(name, v) for name, v in variants.items() if v.get("lr_curve")]
+    for i, (name, v) in enumerate(tested):
+        rows = v["lr_curve"]
+        smoothed = smooth([r["loss"] for r in rows])
+        cap = LR_CURVE_CAP_FACTOR * smoothed[0]
+        data.y_cap = cap if data.y_cap is None else max(data.y_cap, cap)
+        s = Series(name, [r["lr"] for r in rows], [min(y, cap) for y in smoothed], MARKERS[i % len(MARKERS)],
+                   v.get("diverged_at"))
+        s.clipped = sum(y > cap for y in smoothed)
+        if s.diverged_at is not None:
+            s.label += f" {DIVERGED} {s.diverged_at}"
+        data.series.append(s)
+        reading = analyse(rows)
+        if reading is not None:
+            label = SUGGESTED_LABEL[lang].format(lr=reading.suggested)
+            data.series.append(Series(f"{name}: {label}" if len(tested) > 1 else label,
+                                      [reading.suggested] * 2, [min(smoothed), cap], SUGGESTED_MARKER))
 
 
 def _profile(source: str, v: dict[str, Any], at_init: bool) -> list[float]:
@@ -100,7 +144,8 @@ def _profile(source: str, v: dict[str, Any], at_init: bool) -> list[float]:
 
 
 def _curves(data: ChartData, chart: Chart, variants: dict[str, dict[str, Any]], lang: str) -> None:
-    data.x_label = "step" if lang == "en" else "步"
+    data.x_label = X_LABELS["step"][lang]
+    variants = {name: v for name, v in variants.items() if not (chart.exclude and chart.exclude in v)}
     is_loss = all(m.endswith("_loss") for m in chart.metrics)
     if is_loss:  # clip so one exploding run cannot flatten every other curve
         starts = [r[m] for v in variants.values() for r in v.get("history", [])[:1] for m in chart.metrics

@@ -63,12 +63,16 @@ class Variant:
     # Early stopping: after this many reports without a better validation loss the variant stops,
     # and its best weights (and metrics) are restored.
     early_stopping_patience: int | None = None
+    # A per-step learning rate (the lr range test): step -> the lr of that step's update. Every step's
+    # batch loss is then kept in `lr_curve` against the lr of the update before it. Loop engine only.
+    lr_schedule: Callable[[int], float] | None = None
     # filled during training
     history: list[dict] = field(default_factory=list)
     grad_norms: list[float] = field(default_factory=list)
     grad_norms_init: list[float] = field(default_factory=list)
     grad_norms_history: list[dict] = field(default_factory=list)
     activation_stats: list[dict] = field(default_factory=list)
+    lr_curve: list[dict] = field(default_factory=list)  # {"step", "lr", "loss"}, with lr_schedule only
     diverged_at: int | None = None
     stopped_at: int | None = None
     best_step: int | None = None
@@ -77,6 +81,7 @@ class Variant:
     _best_state: dict | None = None
     _pending: list = field(default_factory=list)  # device tensors: (step, batch loss) since the last report
     _layers: list = field(default_factory=list)
+    _lr_sent: int = 0  # lr_curve rows already sent in events
 
     @property
     def live(self) -> bool:
@@ -207,6 +212,10 @@ def train_variants(variants: list[Variant], data, config: RunConfig, device: tor
             if not b.last:
                 if v.clip_grad is not None:
                     nn.utils.clip_grad_norm_(v.model.parameters(), v.clip_grad)
+                if v.lr_schedule is not None:
+                    lr = v.lr_schedule(b.step)
+                    for group in v.optimizer.param_groups:
+                        group["lr"] = lr
                 v.optimizer.step()
         if b.report:
             live = [v for v in live if v.live]
@@ -220,6 +229,8 @@ def _report(v: Variant, step: int, norms: torch.Tensor, ev: EvalSet, on_event, t
     losses = torch.stack(v._pending)
     first_step = step - len(v._pending) + 1
     v._pending = []
+    if v.lr_schedule is not None:  # before the divergence check: the curve up to the blow-up is the result
+        record_lr_curve(v, first_step, losses.tolist())
     bad = (~torch.isfinite(losses)).nonzero()
     if len(bad):
         diverge(v, first_step + int(bad[0, 0]), on_event)
@@ -231,6 +242,17 @@ def _report(v: Variant, step: int, norms: torch.Tensor, ev: EvalSet, on_event, t
         values = torch.cat([scalars, norms.to(scalars.dtype)]).tolist()  # the only host sync of a report
     model.train()
     record_report(v, step, values, on_event, track_activations)
+
+
+def record_lr_curve(v: Variant, first_step: int, losses: list[float]) -> None:
+    """The range test's rows: the batch loss at step t against the lr of the update (at t - 1) that led to
+    it; the curve ends at the first non-finite loss."""
+    assert v.lr_schedule is not None
+    for step, loss in enumerate(losses, start=first_step):
+        if not _finite(loss):
+            break
+        if step > 0:
+            v.lr_curve.append({"step": step, "lr": v.lr_schedule(step - 1), "loss": loss})
 
 
 def record_report(v: Variant, step: int, values: list[float], on_event, track_activations) -> None:
@@ -250,6 +272,9 @@ def record_report(v: Variant, step: int, values: list[float], on_event, track_ac
                "val_acc": val_acc}
     v.history.append(metrics)
     extra: dict = {}
+    if v.lr_schedule is not None:
+        extra["lr_points"] = v.lr_curve[v._lr_sent:]
+        v._lr_sent = len(v.lr_curve)
     if track_activations is not None:
         stats = track_activations(v)
         v.activation_stats.append({"step": step, **stats})
@@ -303,6 +328,8 @@ def variant_summary(v: Variant) -> dict:
         out["best_step"] = v.best_step
     if v.activation_stats:
         out["activation_stats"] = v.activation_stats
+    if v.lr_schedule is not None:
+        out["lr_curve"] = v.lr_curve
     return out
 
 

@@ -53,6 +53,11 @@ def run_experiment(cfg: ExperimentConfig, on_event: Callable[[StepEvent], None] 
             engine = _choose_engine(cfg.engine, variants)
             train = train_stacked if engine == "stacked" else train_variants
             completed = train(variants, data, run_cfg, device, on_event, should_stop, tracker)
+            if exp.follow_up is not None and completed:  # a second round, built from what the first found
+                more, more_cfg = exp.follow_up(cfg, variants)
+                follow_train = train_stacked if _choose_engine(cfg.engine, more) == "stacked" else train_variants
+                completed = follow_train(more, data, more_cfg, device, on_event, should_stop, tracker)
+                variants = variants + more
             extras = exp.after_training(variants, data, device) if exp.after_training and completed else {}
     finally:
         torch.set_num_threads(saved_threads)

@@ -102,3 +102,49 @@ def bn_train_vs_eval(variants, data, device) -> dict:
             acc_eval_mode = float((model(x_val).argmax(1) == y_val).float().mean())
         out[v.name] = {"val_acc_bn_train_mode_batch8": acc_train_mode, "val_acc_bn_eval_mode": acc_eval_mode}
     return out
+
+
+def train_vs_eval_mode(model: nn.Module, data, device, batch: int, probe: int, passes: int) -> dict:
+    """One trained model on the validation set in train mode (batches of `batch`) and in eval mode:
+    accuracy and loss both ways; the spread (std over `passes` passes, averaged over `probe` inputs) of
+    p(true class), each pass shuffling the probe inputs into fresh batches; and a batch of one in train
+    mode (BatchNorm raises) and in eval mode."""
+    x_val = torch.as_tensor(data[2]).to(device)
+    y_val = torch.as_tensor(data[3]).to(device)
+    # Copies: train-mode forwards update BN's running statistics, which eval mode reads.
+    frozen, noisy = copy.deepcopy(model).eval(), copy.deepcopy(model).train()
+    n = len(x_val) // batch * batch
+    loss_fn = nn.CrossEntropyLoss()
+    out: dict = {"train_mode_batch": batch}
+    with torch.no_grad():
+        logits = frozen(x_val)
+        out["val_acc_eval_mode"] = float((logits.argmax(1) == y_val).float().mean())
+        out["val_loss_eval_mode"] = float(loss_fn(logits, y_val))
+        single = torch.cat([frozen(x_val[i:i + 1]) for i in range(len(x_val))])
+        out["val_acc_eval_mode_batch1"] = float((single.argmax(1) == y_val).float().mean())
+        logits = torch.cat([noisy(x_val[i:i + batch]) for i in range(0, n, batch)])
+        out["val_acc_train_mode"] = float((logits.argmax(1) == y_val[:n]).float().mean())
+        out["val_loss_train_mode"] = float(loss_fn(logits, y_val[:n]))
+        x_probe, y_probe = x_val[:probe], y_val[:probe]
+        gen = torch.Generator(device="cpu").manual_seed(1)
+        orders = [torch.randperm(probe, generator=gen).to(device) for _ in range(passes)]
+        for mode, net in (("train_mode", noisy), ("eval_mode", frozen)):
+            p_true = torch.empty(passes, probe, device=device)
+            predicted = torch.empty(passes, probe, dtype=torch.long, device=device)
+            for k, order in enumerate(orders):  # the same batches both ways: only the mode differs
+                for i in range(0, probe, batch):
+                    idx = order[i:i + batch]
+                    probs = net(x_probe[idx]).softmax(1)
+                    p_true[k, idx] = probs.gather(1, y_probe[idx].view(-1, 1)).squeeze(1)
+                    predicted[k, idx] = probs.argmax(1)
+            out[f"spread_{mode}"] = float(p_true.std(0).mean())
+            out[f"flips_{mode}"] = float((predicted != predicted[0]).any(0).float().mean())
+        try:
+            single = torch.cat([noisy(x_val[i:i + 1]) for i in range(len(x_val))])
+        except ValueError as exc:  # BatchNorm1d: "Expected more than 1 value per channel when training"
+            out["train_mode_batch1_error"] = f"ValueError: {exc}"
+            out["val_acc_train_mode_batch1"] = None
+        else:
+            out["train_mode_batch1_error"] = None
+            out["val_acc_train_mode_batch1"] = float((single.argmax(1) == y_val).float().mean())
+    return out

@@ -112,6 +112,8 @@ def stack_problem(variants: list[Variant]) -> str | None:
     for v in variants:
         if type(v.model) is not MLP:
             return "only the lab's MLPs can be stacked"
+        if v.lr_schedule is not None:
+            return "a per-step learning-rate schedule (the lr range test) runs on the loop engine only"
         if any(bn.eps != 1e-5 or bn.momentum != 0.1 or not bn.affine or not bn.track_running_stats
                for bn in _batchnorms(v.model)):
             return "BatchNorm with non-default settings"

@@ -15,13 +15,15 @@ _TEXT_KEYS = {"topic": "topic", "type": "qtype", "tag": "tag"}
 
 @dataclass(frozen=True)
 class QuestionFilter:
-    """None means "any". `search` is case-insensitive text in the id, prompt or answer (either language)."""
+    """None means "any". `search` is case-insensitive text in the id, prompt or answer (either language);
+    `ids` keeps just those questions (drilling the ones picked in the browser)."""
 
     topic: str | None = None
     qtype: str | None = None
     tag: str | None = None
     difficulty: int | None = None
     search: str | None = None
+    ids: frozenset[str] | None = None
 
     @classmethod
     def parse(cls, text: str) -> QuestionFilter:
@@ -45,6 +47,8 @@ class QuestionFilter:
             raise InputError(f"difficulty must be 1, 2 or 3, got {self.difficulty}")
 
     def matches(self, q: Question) -> bool:
+        if self.ids is not None and q.id not in self.ids:
+            return False
         if self.topic is not None and q.topic != self.topic:
             return False
         if self.qtype is not None and q.type != self.qtype:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from dlquiz.present import LABELS, feedback_text, intervals_line, missed_text, question_text, schedule_text
+from dlquiz.i18n import t
+from dlquiz.present import feedback_text, intervals_line, missed_text, question_text, schedule_text
 from dlquiz.review.scheduler import RATING_KEYS
 from dlquiz.review.scoring import definition
 from dlquiz.review.session import Session, SessionSummary
@@ -14,8 +15,7 @@ from question_bank.model import Lang
 
 def rating_prompt(lang: str, intervals: dict | None = None) -> str:
     """'rate 1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 8d:' (the intervals when grading moves due dates)."""
-    names = intervals_line(intervals, as_lang(lang))
-    return f"rate {names}:" if lang == "en" else f"自评 {names}:"
+    return t("plain_rate", lang, intervals=intervals_line(intervals, as_lang(lang)))
 
 
 def as_lang(lang: str) -> Lang:
@@ -38,9 +38,9 @@ def run_plain_session(session: Session, language: str, stdin: TextIO, stdout: Te
         say(f"\n[{session.position + 1}/{total}] " + question_text(question, lang))
         left = session.time_left()
         if left is not None:
-            say(f"({left} s left)" if lang == "en" else f"(剩余 {left} 秒)")
+            say(t("plain_time_left", lang, seconds=left))
         if question.type == "flashcard":
-            say("(Enter to reveal)" if lang == "en" else "(回车显示答案)")
+            say(t("plain_reveal", lang))
             if read() is None:
                 return
             say(feedback_text(question, None, lang, reveal_only=True))
@@ -53,16 +53,16 @@ def run_plain_session(session: Session, language: str, stdin: TextIO, stdout: Te
                 if line.strip() in RATING_KEYS:
                     say(schedule_text(session.grade_flashcard(RATING_KEYS[line.strip()]), lang))
                     break
-                say("type a digit 1–4" if lang == "en" else "请输入 1–4")
+                say(t("plain_digit", lang))
             continue
         while True:
-            say("answer:" if lang == "en" else "作答:")
+            say(t("plain_answer", lang))
             line = read()
             if line is None:
                 return
             if not line.strip():
                 session.skip()
-                say(f"{LABELS[lang]['skipped']}\n" + feedback_text(question, None, lang, reveal_only=True))
+                say(f"{t('q_skipped', lang)}\n" + feedback_text(question, None, lang, reveal_only=True))
                 break
             try:
                 feedback = session.answer(line)
@@ -75,12 +75,10 @@ def run_plain_session(session: Session, language: str, stdin: TextIO, stdout: Te
 
 def score_line(summary: SessionSummary, language: str) -> str:
     s, lang = summary, as_lang(language)
-    skipped = f", skipped {s['skipped']}" if lang == "en" else f",跳过 {s['skipped']}"
-    if lang == "zh":
-        return (f"得分: {s['correct']}/{s['answered']} 正确{skipped if s['skipped'] else ''},"
-                f"共 {s['total']} 题,用时 {s['seconds']} 秒\n({definition('correct', lang)})")
-    return (f"score: {s['correct']}/{s['answered']} correct{skipped if s['skipped'] else ''}, "
-            f"{s['total']} question(s), {s['seconds']} s\n({definition('correct', lang)})")
+    skipped = t("plain_skipped", lang, n=s["skipped"]) if s["skipped"] else ""
+    score = t("plain_score", lang, correct=s["correct"], answered=s["answered"], skipped=skipped, total=s["total"],
+              seconds=s["seconds"])
+    return f"{score}\n({definition('correct', lang)})"
 
 
 def summary_text(session: Session, summary: SessionSummary, language: str) -> str:

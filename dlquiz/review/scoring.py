@@ -25,24 +25,19 @@ from typing import Any
 
 from fsrs import Rating, State
 
+from dlquiz.i18n import t
+
 MASTERED_MIN_STABILITY_DAYS = 21.0
 
-# One line each, for screens and `dlquiz stats`/`dlquiz quiz` output: (English, Chinese).
-DEFINITIONS: dict[str, tuple[str, str]] = {
-    "correct": ("correct = rated Hard, Good or Easy (a typed answer the checker accepted, unless you changed "
-                "its rating; a flashcard you rated Hard or better)",
-                "正确 = 评为 困难/良好/简单(自动判分答对,除非你改了评分;闪卡自评 困难 及以上)"),
-    "retention": ("retention = share correct among answers to questions already answered on an earlier day",
-                  "保持率 = 之前某天答过的题再次作答时答对的比例"),
-    "mastered": (f"mastered = in review with FSRS stability ≥ {MASTERED_MIN_STABILITY_DAYS:g} days "
-                 "(Anki's 'mature')",
-                 f"已掌握 = 已进入复习阶段且 FSRS 稳定度 ≥ {MASTERED_MIN_STABILITY_DAYS:g} 天(Anki 的“成熟”)"),
-}
+# One line each, for screens and `dlquiz stats`/`dlquiz quiz` output; the text is the UI catalog's
+# "def_<key>" (dlquiz.i18n), in both languages.
+DEFINITIONS: tuple[str, ...] = ("correct", "retention", "mastered")
 
 
 def definition(key: str, lang: str) -> str:
-    english, chinese = DEFINITIONS[key]
-    return chinese if lang == "zh" else english
+    if key not in DEFINITIONS:
+        raise KeyError(key)
+    return t(f"def_{key}", lang, days=f"{MASTERED_MIN_STABILITY_DAYS:g}")
 
 
 def is_correct(rating: Rating | int) -> bool:

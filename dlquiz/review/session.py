@@ -49,10 +49,12 @@ class SessionConfig:
     include_generated: bool = True  # practice / cram / mock mix in generated numeric questions
     time_limit_s: int | None = None  # mock interviews; default 90 s a question
     generator: str | None = None  # practice only: generated questions of this family (or generator) alone
+    ids: frozenset[str] | None = None  # just these questions (the browser's "drill this")
 
     @property
     def question_filter(self) -> QuestionFilter:
-        return QuestionFilter(topic=self.topic, qtype=self.qtype, tag=self.tag, difficulty=self.difficulty)
+        return QuestionFilter(topic=self.topic, qtype=self.qtype, tag=self.tag, difficulty=self.difficulty,
+                              ids=self.ids)
 
     def validate(self) -> None:
         try:

@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from dlquiz.lang import preferred_lang
 from dlquiz.review.kinds import SessionKind
 from dlquiz.tui.commands import DlquizCommands
-from dlquiz.tui.i18n import t
+from dlquiz.tui.i18n import localize_bindings, t
 
 if TYPE_CHECKING:  # only for annotations: the bank and the search index load on first use
     from question_bank.model import Bank, Lang
@@ -27,7 +27,7 @@ class DlquizApp(App):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("question_mark", "help", "Help"),
-        Binding("f2", "toggle_language", "中文/EN"),
+        Binding("f2", "toggle_language", "中文/EN", priority=True),  # in dialogs (modal screens) too
         Binding("f3", "toggle_theme", "Theme"),
     ]
     lang: reactive[Lang] = reactive("en", init=False)
@@ -56,7 +56,7 @@ class DlquizApp(App):
             path = path or progress_db_path()
             return ProgressStore(path)
         except StoreError as exc:
-            self.store_error = f"{exc}; answers will not be saved this run"
+            self.store_error = str(exc)
             if exc.kind == "readonly" and path is not None:
                 try:
                     return ProgressStore(path, writable=False)
@@ -66,7 +66,7 @@ class DlquizApp(App):
 
     @property
     def not_saved_title(self) -> str:
-        return "Progress not saved" if self.lang == "en" else "进度未保存"
+        return t("not_saved", self.lang)
 
     def _setting(self, key: str):
         from dlquiz.errors import StoreError
@@ -112,10 +112,15 @@ class DlquizApp(App):
 
     def on_mount(self) -> None:
         self.title = t("title", self.lang)
+        # every screen's Footer keys in the user's language, from the first frame on
+        self.screen_change_signal.subscribe(self, self._localize_screen)
+        localize_bindings(self, self.lang)
+        self._localize_screen(self.screen)
         if self.store.recovery_message:
             self.notify(self.store.recovery_message, title=t("recovered", self.lang), severity="error", timeout=15)
         if self.store_error:
-            self.notify(self.store_error, title=self.not_saved_title, severity="error", timeout=30)
+            self.notify(t("not_saved_reason", self.lang, reason=self.store_error), title=self.not_saved_title,
+                        severity="error", timeout=30)
 
     def on_unmount(self) -> None:
         self.store.close()
@@ -133,10 +138,18 @@ class DlquizApp(App):
     def watch_lang(self, lang: str) -> None:
         self.save_setting("lang", lang)
         self.title = t("title", lang)
+        localize_bindings(self, lang)
+        for screen in self.screen_stack:
+            localize_bindings(screen, lang)
+        self.screen.refresh_bindings()
         for screen in self.screen_stack:
             refresh = getattr(screen, "refresh_language", None)
             if refresh is not None:
                 refresh()
+
+    def _localize_screen(self, screen) -> None:
+        localize_bindings(screen, self.lang)
+        screen.refresh_bindings()
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]

@@ -1,117 +1,125 @@
-"""UI labels in both languages. Content language and UI language are the same setting."""
+"""The TUI's access to the one UI catalog (dlquiz.i18n): `t`, and Footer key descriptions in the user's
+language. Content language and UI language are the same setting (`app.lang`).
+
+`LABELS` is the catalog itself (the same dict object), so keys added here with `LABELS.update({...})`
+are seen by `t` everywhere and checked by tests/test_i18n.py like the others.
+"""
 from __future__ import annotations
 
-LABELS: dict[str, dict[str, str]] = {
-    "title": {"en": "dlquiz — deep-learning interview prep", "zh": "dlquiz — 深度学习面试练习"},
-    "due": {"en": "Due now", "zh": "现在到期"},
-    "new": {"en": "New available", "zh": "可学新卡"},
-    "streak": {"en": "Streak", "zh": "连续天数"},
-    "reviews": {"en": "Reviews", "zh": "复习次数"},
-    "days": {"en": "day(s)", "zh": "天"},
-    "mastery": {"en": "Mastery by topic", "zh": "各主题掌握度"},
-    "seen": {"en": "seen", "zh": "已见"},
-    "review": {"en": "Review due", "zh": "复习到期"},
-    "practice": {"en": "Practice", "zh": "练习"},
-    "cram": {"en": "Cram", "zh": "突击"},
-    "mock": {"en": "Mock interview", "zh": "模拟面试"},
-    "errata": {"en": "Errata drill", "zh": "笔记勘误"},
-    "calc": {"en": "Calculators", "zh": "计算器"},
-    "browse": {"en": "Browse", "zh": "题库浏览"},
-    "stats": {"en": "Stats", "zh": "统计"},
-    "lab": {"en": "Lab", "zh": "实验室"},
-    "help": {"en": "Help", "zh": "帮助"},
-    # One-line descriptions for the home menu.
-    "review_desc": {"en": "due cards first, then new ones", "zh": "先复习到期卡片,再学新卡"},
-    "practice_desc": {"en": "pick topic, type, difficulty; generated numeric drills",
-                      "zh": "按主题/题型/难度练习,含自动生成的计算题"},
-    "mock_desc": {"en": "mixed questions against the clock, score by topic", "zh": "限时混合题,按主题给分"},
-    "errata_desc": {"en": "where the study notes are wrong", "zh": "专练笔记中的错误"},
-    "cram_desc": {"en": "everything, ignoring due dates", "zh": "忽略到期时间,全部过一遍"},
-    "calc_desc": {"en": "conv size, receptive field, params/FLOPs, IoU, norms",
-                  "zh": "卷积尺寸、感受野、参数量/FLOPs、IoU、范数"},
-    "browse_desc": {"en": "search every question", "zh": "搜索全部题目"},
-    "stats_desc": {"en": "reviews per day, 14-day forecast, retention, correct",
-                   "zh": "每日复习、14 天预测、保持率、正确率"},
-    "lab_desc": {"en": "train small nets: vanishing gradients, overfitting, BatchNorm",
-                 "zh": "训练小网络:梯度消失、过拟合、BatchNorm"},
-    "keys_home": {"en": "↑↓ Enter or the key · ^p commands · ? help · F2 中文 · F3 theme · ^q quit",
-                  "zh": "↑↓ 回车或快捷键 · ^p 命令 · ? 帮助 · F2 English · F3 主题 · ^q 退出"},
-    "language": {"en": "中文", "zh": "English"},
-    "answer_placeholder": {"en": "Type your answer, Enter to submit (empty = skip)",
-                           "zh": "输入答案,回车提交(留空跳过)"},
-    "reveal": {"en": "Enter / Space: reveal the answer · s suspend · b bury · u undo · Esc: end session",
-               "zh": "回车/空格: 显示答案 · s 暂停此卡 · b 今日搁置 · u 撤销 · Esc: 结束"},
-    "rate": {"en": "Rate: {intervals} · s suspend · b bury · u undo",
-             "zh": "自评: {intervals} · s 暂停此卡 · b 今日搁置 · u 撤销"},
-    "next": {"en": "Enter / Space: next · change rating: {intervals} · u undo · s suspend · b bury · Esc: end",
-             "zh": "回车/空格: 下一题 · 修改评分: {intervals} · u 撤销 · s 暂停此卡 · b 今日搁置 · Esc: 结束"},
-    "next_skipped": {"en": "Enter / Space: next · u undo · s suspend · b bury · Esc: end session",
-                     "zh": "回车/空格: 下一题 · u 撤销 · s 暂停此卡 · b 今日搁置 · Esc: 结束"},
-    "done": {"en": "Session finished", "zh": "本轮结束"},
-    "empty": {"en": "Nothing to do here: no questions match.", "zh": "没有符合条件的题目。"},
-    "setup_generator": {"en": "generator family: all", "zh": "生成题类别:全部"},  # all = bank questions too
-    "score": {"en": "Score", "zh": "得分"},
-    "time_left": {"en": "time left", "zh": "剩余时间"},
-    "back": {"en": "Esc: back", "zh": "Esc: 返回"},
-    "filter": {"en": "Filter: text, topic:cnn, type:numeric, tag:errata",
-               "zh": "筛选: 文字, topic:cnn, type:numeric, tag:errata"},
-    "per_day": {"en": "Reviews per day", "zh": "每日复习"},
-    "accuracy": {"en": "Accuracy by topic", "zh": "各主题正确率"},
-    "retention": {"en": "Retention", "zh": "记忆保持率"},
-    "recovered": {"en": "Progress database was unreadable", "zh": "进度数据库无法读取"},
-    # honest scoring (issue #11): summary, undo, suspend/bury, forecast
-    "correct": {"en": "Correct", "zh": "正确"},
-    "mastered": {"en": "mastered", "zh": "已掌握"},
-    "skipped": {"en": "Skipped", "zh": "已跳过"},
-    "skipped_count": {"en": "skipped {n}", "zh": "跳过 {n}"},
-    "redrill": {"en": "Re-drill missed", "zh": "重练错题"},
-    "redrill_key": {"en": "r: re-drill the {n} missed question(s) · Esc / Enter: back",
-                    "zh": "r: 重练这 {n} 道答错或跳过的题 · Esc/回车: 返回"},
-    "ratings": {"en": "Ratings", "zh": "评分分布"},
-    "undone": {"en": "Undone: back to this question, its answer taken back", "zh": "已撤销:回到这道题,答案已删除"},
-    "nothing_to_undo": {"en": "Nothing to undo yet in this session", "zh": "本轮还没有可撤销的操作"},
-    "suspended": {"en": "Suspended: it won't come up in any session until unsuspended (stats screen: u)",
-                  "zh": "已暂停:在取消暂停前不会出现在任何练习中(统计页按 u 取消)"},
-    "unsuspended": {"en": "Unsuspended: it comes up again", "zh": "已取消暂停:会再次出现"},
-    "buried": {"en": "Buried until tomorrow", "zh": "已搁置到明天"},
-    "forecast": {"en": "Due per day, next 14 days", "zh": "未来 14 天每日到期"},
-    "due_14": {"en": "14 days", "zh": "14 天内"},
-    "topic": {"en": "Topic", "zh": "主题"},
-    "questions": {"en": "questions", "zh": "题数"},
-    "suspended_count": {"en": "Suspended: {n} (u: unsuspend all)", "zh": "已暂停: {n} (u: 全部取消暂停)"},
-    "unsuspended_all": {"en": "Unsuspended {n} card(s)", "zh": "已取消暂停 {n} 张卡"},
-    "mastery_legend": {"en": "bar = mastered (stability ≥ 21 days) · seen · correct",
-                       "zh": "条形 = 已掌握(稳定度 ≥ 21 天) · 已见 · 正确率"},
-    # lab screen
-    "lab_activation": {"en": "activation", "zh": "激活函数"},
-    "lab_init": {"en": "init", "zh": "初始化"},
-    "lab_numbers": {"en": "depth · learning rate · dropout · steps", "zh": "深度 · 学习率 · dropout · 步数"},
-    "lab_preset": {"en": "preset variants", "zh": "预设对比组"},
-    "lab_depth": {"en": "depth", "zh": "深度"},
-    "lab_lr": {"en": "lr", "zh": "学习率"},
-    "lab_dropout": {"en": "dropout", "zh": "dropout"},
-    "lab_steps": {"en": "steps", "zh": "步数"},
-    "run": {"en": "Run", "zh": "运行"},
-    "stop": {"en": "Stop", "zh": "停止"},
-    "lab_starting": {"en": "starting… (loading PyTorch)", "zh": "启动中…(正在加载 PyTorch)"},
-    "lab_stopping": {"en": "stopping…", "zh": "正在停止…"},
-    "lab_step": {"en": "step {step}", "zh": "第 {step} 步"},
-    "lab_diverged": {"en": "{variant} diverged at step {step}", "zh": "{variant} 在第 {step} 步发散"},
-    "lab_done": {"en": "done in {seconds} s on {device} ({engine} engine)",
-                 "zh": "完成,用时 {seconds} 秒,设备 {device}({engine} 引擎)"},
-    "lab_stopped": {"en": "stopped after {seconds} s on {device} ({engine} engine)",
-                    "zh": "已停止,用时 {seconds} 秒,设备 {device}({engine} 引擎)"},
-    # lab screen: charts, scale toggle, kept runs
-    "lab_scale": {"en": "log/linear", "zh": "对数/线性"},
-    "lab_log_axis": {"en": "log axis", "zh": "对数轴"},
-    "lab_linear_axis": {"en": "linear axis", "zh": "线性轴"},
-    "lab_default": {"en": "{name}: {value}", "zh": "{name}:{value}"},
-    "lab_overlay": {"en": "charts overlay runs {runs} (#{latest} is the latest)",
-                    "zh": "图中叠加了第 {runs} 次运行(#{latest} 是最新的)"},
-    "lab_no_bn": {"en": "no BatchNorm variant finished yet", "zh": "还没有完成的 BatchNorm 变体"},
-}
+from dataclasses import replace
+from typing import Any
+
+from dlquiz.i18n import CATALOG, t
+
+__all__ = ["LABELS", "localize_bindings", "t"]
+
+LABELS: dict[str, dict[str, str]] = CATALOG
 
 
-def t(key: str, lang: str) -> str:
-    entry = LABELS.get(key)
-    return entry.get(lang, entry["en"]) if entry else key
+def localize_bindings(node: Any, lang: str) -> None:
+    """Give `node`'s key bindings the descriptions of `lang`: the catalog's `action_<action>` entry.
+
+    Bindings are declared once per class with one description, and the Footer shows that; this
+    rewrites the node's own copy of them (Textual copies the class's map into every instance), so a
+    Footer in Chinese says 返回, not Back. Bindings whose action has no entry are left as they are.
+    """
+    bindings = getattr(node, "_bindings", None)
+    key_to_bindings = getattr(bindings, "key_to_bindings", None)
+    if not isinstance(key_to_bindings, dict):
+        return
+    for key, entries in key_to_bindings.items():
+        key_to_bindings[key] = [
+            replace(b, description=t(f"action_{b.action}", lang)) if f"action_{b.action}" in CATALOG else b
+            for b in entries
+        ]
+
+
+# -- browse screen, question detail, help (issue #11) ------------------------------------------------
+LABELS.update({
+    "browse_col_prompt": {"en": "Question", "zh": "题目"},
+    "browse_col_topic": {"en": "Topic", "zh": "主题"},
+    "browse_col_type": {"en": "Type", "zh": "题型"},
+    "browse_col_level": {"en": "Level", "zh": "难度"},
+    "browse_status": {"en": "{shown} of {total} · ↓ list · Enter open · Esc back",
+                      "zh": "{shown} / {total} 题 · ↓ 进入列表 · 回车打开 · Esc 返回"},
+    "browse_capped": {"en": "first {shown} of {matched} (of {total}): narrow the filter · ↓ list · Enter open",
+                      "zh": "匹配 {matched} 题,显示前 {shown} 题(共 {total}):请缩小筛选 · ↓ 列表 · 回车打开"},
+    "detail_keys": {"en": "d: drill this question · s: drill it with {n} similar ones · Esc back",
+                    "zh": "d: 练这道题 · s: 连同 {n} 道相似题一起练 · Esc 返回"},
+    "action_drill_one": {"en": "Drill this", "zh": "练这道题"},
+    "action_drill_similar": {"en": "Drill + similar", "zh": "连同相似题"},
+    "help_body": {
+        "en": """[b]Keys on every screen[/b]
+  F2 中文/English · F3 dark/light theme · ? this help · ctrl+q quit
+  ctrl+p command palette: type to find a screen, an action or a question
+  Esc goes back (in a session: ends it and shows the summary)
+
+[b]Home[/b]  ↑/↓ and Enter, a click, or the entry's key:
+  r review due · p practice · m mock interview · e errata drill · x cram
+  c calculators · b browse · s stats · l lab
+
+[b]Answering[/b]
+  type the answer, then Enter · Enter on an empty answer skips it and
+  shows the answer first
+  choice: a letter or 1–9 (several: A,C then Enter) · true/false: t or f
+  numeric: a number or arithmetic (3*3*64+64, 2^5); a unit is fine
+  flashcard: Enter (or Space) reveals; then 1 Again 2 Hard 3 Good 4 Easy
+  after an answer: 1–4 changes its rating · Enter (or Space): next
+  u undo the last step · s suspend the card · b bury it until tomorrow
+  (u s b: when no answer box is focused; u also in an empty answer box)
+  summary: r re-drills the missed questions · Esc, Enter or Space: back
+
+[b]Practice setup[/b]  Tab / shift+Tab: next / previous field · Esc back
+
+[b]Browse[/b]
+  type to filter: words, topic:cnn, type:numeric, tag:errata
+  ↓ into the list · Enter opens the highlighted question
+  ↑ on the list's top row: back to the filter box
+  a question: d drills it · s drills it with similar ones · ↑/↓ scroll
+
+[b]Calculators[/b]  alt+1…alt+7 picks a tab (or ←/→ on the tab bar, a click)
+  Tab between fields · the result follows what you type
+  ctrl+y copies the result (c too, when no input box is focused)
+
+[b]Stats[/b]  u unsuspends every suspended card
+[b]Lab[/b]  ctrl+r run · ctrl+s stop · ctrl+g log/linear axes
+
+Every graded answer is saved at once; quitting never loses progress.
+↑/↓ scroll · Esc or ? closes.""",
+        "zh": """[b]所有界面通用的按键[/b]
+  F2 中文/English · F3 深色/浅色主题 · ? 本帮助 · ctrl+q 退出
+  ctrl+p 命令面板: 输入文字查找界面、操作或题目
+  Esc 返回(练习中: 结束本轮并显示小结)
+
+[b]首页[/b]  ↑/↓ 加回车、鼠标点击,或按条目的快捷键:
+  r 复习到期 · p 练习 · m 模拟面试 · e 笔记勘误 · x 突击
+  c 计算器 · b 题库浏览 · s 统计 · l 实验室
+
+[b]作答[/b]
+  输入答案后回车 · 答案为空时回车 = 跳过(先显示答案)
+  选择题: 按字母或 1–9(多选: 输入 A,C 后回车) · 判断题: t 或 f(对/错)
+  数值题: 数字或算式(3*3*64+64、2^5),可带单位(196 px)
+  闪卡: 回车(或空格)显示答案,然后 1 重来 · 2 困难 · 3 良好 · 4 简单
+  作答之后: 1–4 修改评分 · 回车(或空格)下一题
+  u 撤销上一步 · s 暂停此卡 · b 搁置到明天
+  (u s b 在答题框未获得焦点时可用;答题框为空时 u 也可用)
+  小结: r 重练答错或跳过的题 · Esc、回车或空格: 返回
+
+[b]练习设置[/b]  Tab / shift+Tab: 下一个/上一个字段 · Esc 返回
+
+[b]题库浏览[/b]
+  输入文字筛选: 关键词、topic:cnn、type:numeric、tag:errata
+  ↓ 进入列表 · 回车打开选中的题 · 在列表第一行按 ↑ 回到筛选框
+  题目页: d 练这道题 · s 连同相似题一起练 · ↑/↓ 滚动
+
+[b]计算器[/b]  alt+1…alt+7 切换标签(或在标签栏按 ←/→、点击)
+  Tab 切换字段 · 结果随输入即时更新
+  ctrl+y 复制结果(输入框未获得焦点时按 c 也可以)
+
+[b]统计[/b]  u 取消全部暂停的卡
+[b]实验室[/b]  ctrl+r 运行 · ctrl+s 停止 · ctrl+g 对数/线性坐标
+
+每次判分立即保存,退出不会丢失进度。
+↑/↓ 滚动 · Esc 或 ? 关闭。""",
+    },
+})

@@ -10,8 +10,8 @@ from dlquiz.errors import InputError
 
 T = TypeVar("T")
 
-# argparse's own pattern only knows plain numbers like -3 or -.5, not "-3,4" or "-1,2;3,4".
-_VALUE_STARTING_WITH_MINUS = re.compile(r"^-\.?\d")
+# argparse's own pattern only knows plain numbers like -3 or -.5, not "-3,4", "-1,2;3,4" or "-inf".
+_VALUE_STARTING_WITH_MINUS = re.compile(r"^-(?:\.?\d|inf(?:inity)?$|nan$)", re.IGNORECASE)
 
 
 def argparse_type(parse: Callable[[str], T]) -> Callable[[str], T]:
@@ -28,5 +28,7 @@ def argparse_type(parse: Callable[[str], T]) -> Callable[[str], T]:
 
 
 def accept_negative_values(parser: argparse.ArgumentParser) -> None:
-    """Let values such as -3,4 through as arguments (for parsers that define no options like -1)."""
+    """Let values such as -3,4, -1,2 or -inf through as arguments, also right after an option (`--p -inf`,
+    `--size -3,4`), so that the value's own parser says what is wrong with it. For parsers that define no
+    options like -1 or -i; `--p=-inf` works on any Python regardless."""
     parser._negative_number_matcher = _VALUE_STARTING_WITH_MINUS  # argparse internal, present in 3.11–3.13

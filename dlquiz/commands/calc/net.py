@@ -18,9 +18,13 @@ if TYPE_CHECKING:
 
 SPEC_HELP = ("layer spec, e.g. \"conv(k=11,s=4,p=2,c=64); relu; pool(k=3,s=2); conv(k=5,p=2,c=192); bn; fc(4096)\". "
              "Layers: conv dwconv deconv pool/maxpool avgpool adaptiveavgpool(o=) gap bn relu gelu sigmoid tanh ... "
-             "fc(o) flatten dropout basic(c,s) bottleneck(c,s). Keys: k (kernel), s (stride, default 1; pooling: "
+             "fc(o) flatten dropout basic(c,s) bottleneck(c,s) bn(affine=false) layernorm groupnorm(g) instancenorm "
+             "(affine=false by default) prelu(n) embedding(num,dim,t) rnn/lstm/gru(h,i,layers,bidir,bias,t) "
+             "adaptivemaxpool(o)/amp(o) gmp upsample(s) pixelshuffle(r). "
+             "Keys: k (kernel), s (stride, default 1; pooling: "
              "= k), p (padding, 0), d (dilation, 1), c (out channels; default: keep), g (groups), op (output "
-             "padding), ceil, bias. Pairs as HxW (k=3x1); layer*N repeats")
+             "padding), ceil, bias. Pairs as HxW (k=3x1); layer*N repeats. A spec starting with embedding or "
+             "rnn/lstm/gru(h,i=,t=) reads token ids or a t×i sequence instead of an image")
 
 RF_HEADER = ["layer", "type", "kernel", "stride", "padding", "dilation", "output", "jump", "RF", "start"]
 PARAMS_HEADER = ["Layer (type)", "Output shape", "Params", "MACs"]
@@ -34,6 +38,20 @@ class PresetSummary(TypedDict):
     input_size: int
     in_channels: int
     rf_end: str
+
+
+SEQUENCE_HELP = """sequence layers (calc params):
+  embedding(num, dim, t=1)   first layer: t token ids -> t×dim; params num·dim, 0 MACs (a lookup)
+  rnn|lstm|gru(h, i=, layers=1, bidir=false, bias=true, t=1)
+                             reads a T×F sequence (i = F); as the first layer give i= and t=.
+                             G gate sets: rnn 1, lstm 4 (i,f,g,o), gru 3 (r,z,n); D = 2 if bidir else 1.
+                             params per layer and direction: G·h·(in + h) + 2·G·h (PyTorch's b_ih and b_hh);
+                             in = i for layer 1, D·h after. MACs per step = Σ D·G·h·(in + h); a row counts
+                             T steps. Gate nonlinearities and elementwise products are not counted.
+  fc on a T×F sequence       applies to every step: T·in·out MACs
+  e.g. calc params --layers "embedding(10000,300,t=35); lstm(256,layers=2,bidir=true); fc(10000)"
+norms: bn(affine=false) 0 params; layernorm 2·F on vectors/sequences, 2·C·H·W on maps (nn.LayerNorm([C,H,W]));
+  groupnorm(g) 2·C; instancenorm 0 (PyTorch's affine=False; affine=true: 2·C); prelu(n) n params (1 or C)"""
 
 
 def _preset_epilog() -> str:
@@ -53,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     params = subparsers.add_parser(
         "params", help="parameters, MACs and FLOPs per layer (preset NET or --layers SPEC)",
         description="Parameter / MAC / FLOP table (FLOPs = 2 × MACs; torchvision, fvcore, thop report MACs).",
-        epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=epilog + "\n\n" + SEQUENCE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     for parser, handler in ((rf, _rf), (params, _params)):
         parser.add_argument("network", nargs="?", metavar="NET", help="preset name (see the list below)")
         parser.add_argument("--layers", metavar="SPEC", help=SPEC_HELP)
@@ -118,12 +136,12 @@ def _params(args: argparse.Namespace) -> Output:
     if args.list:
         return _list_presets()
     from calculators.inputs import resolve_network
-    from calculators.params import count_params
+    from calculators.params import count_params, input_text
 
     net = resolve_network(args.network, args.layers, args.size, args.in_channels)
     result = count_params(list(net.layers), net.size, net.in_channels, net.name, notes=net.notes)
     table = result.value
-    title = f"{net.name}: input {net.in_channels}×{net.size[0]}×{net.size[1]} (shapes per sample, no batch dimension)"
+    title = f"{net.name}: input {input_text(table)} (shapes per sample, no batch dimension)"
     summary = [f"Total params: {table.total_params:,}",
                f"Total MACs:   {human(table.total_macs)} ({table.total_macs:,} multiply-accumulates; what "
                f"torchvision, fvcore, ptflops and thop call FLOPs)",

@@ -1,7 +1,8 @@
 """`dlquiz calc conv` and `dlquiz calc pool`: output sizes with the derivation.
 
-JSON: {"output_size": int, "formula": str, "steps": [str, ...], "notes": [str, ...]}
-plus "output_shape": [h, w] when any argument is an H,W pair (output_size is then the height).
+JSON: {"output_size": int, "formula": str, "steps": [str, ...], "notes": [str, ...]} for one dimension;
+when any argument is an H,W pair, "output_size" is [H, W] and "output_height" / "output_width" are added.
+Negative values (`--padding -1`, `--size -3,4`) reach the value parsers, which say what is allowed.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from calculators.inputs import parse_int_or_pair
 from calculators.limits import INT_LIMIT_HELP
 from dlquiz.commands import Output
-from dlquiz.commands.calc.args import argparse_type
+from dlquiz.commands.calc.args import accept_negative_values, argparse_type
 from dlquiz.commands.calc.format import answer_text
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ examples:
   dlquiz calc conv --size 32 --kernel 5 --json
 
 Any of --size/--kernel/--stride/--padding/--dilation/--output-padding may be H,W.
+--json: {"output_size": N, "formula", "steps", "notes"}; with any H,W argument "output_size" is [H, W]
+and "output_height", "output_width" are added.
 
 limits:
   {INT_LIMIT}
@@ -38,6 +41,8 @@ examples:
 
 The stride defaults to the kernel, as in PyTorch. PyTorch requires padding <= kernel/2.
 Any of --size/--kernel/--stride/--padding/--dilation may be H,W.
+--json: {"output_size": N, "formula", "steps", "notes"}; with any H,W argument "output_size" is [H, W]
+and "output_height", "output_width" are added.
 
 limits:
   {INT_LIMIT}
@@ -59,6 +64,7 @@ def _add_shared(parser: argparse.ArgumentParser, stride_help: str) -> None:
                         help="padding p on each side (default 0)")
     parser.add_argument("--dilation", type=int_or_pair, default=1, metavar="D", help="dilation d (default 1)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    accept_negative_values(parser)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -102,9 +108,10 @@ def run_pool(args: argparse.Namespace) -> Output:
 def _output(result: Result[Any], title: str) -> Output:
     value = result.value
     two_d = isinstance(value, tuple)
-    data: dict[str, Any] = {"output_size": value[0] if two_d else value, **result.derivation()}
-    if two_d:
-        data["output_shape"] = list(value)
+    data: dict[str, Any] = {"output_size": list(value) if two_d else value}
+    if two_d:  # a list, never H alone: a script reading output_size cannot mistake H for the whole answer
+        data["output_height"], data["output_width"] = value
         title += " (H × W)"
+    data.update(result.derivation())
     answer = " × ".join(map(str, value)) if two_d else str(value)
     return Output(data=data, text=answer_text(title, result, answer))

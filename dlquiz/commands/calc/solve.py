@@ -14,6 +14,7 @@ import argparse
 
 from calculators.limits import INT_LIMIT_HELP, MAX_CANDIDATES, int_text_problem, shorten
 from dlquiz.commands import Output
+from dlquiz.commands.calc.args import accept_negative_values
 from dlquiz.commands.calc.format import answer_text
 
 SOLVE_EXAMPLES = """\
@@ -97,6 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         else:
             _add_problem_options(parser, OPTIONS[name])
         parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+        accept_negative_values(parser)  # `--padding -1` gets "expected a non-negative ...", not argparse's puzzle
         parser.set_defaults(handler=run_same if name == "same" else run_inverse)
 
 

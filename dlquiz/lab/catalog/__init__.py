@@ -13,6 +13,7 @@ from typing import Any
 # Importing the experiment modules registers them, in this (display) order.
 # isort: off
 from dlquiz.lab.catalog import vanishing, exploding, overfitting, batchnorm, optimizers, init  # noqa: F401
+from dlquiz.lab.catalog import lr_finder, eval_mode  # noqa: F401
 # isort: on
 from dlquiz.lab.catalog._base import REGISTRY, Chart, Experiment, ExperimentInfo, describe_knobs
 
@@ -23,14 +24,16 @@ EXPERIMENTS: dict[str, Experiment] = dict(REGISTRY)
 
 def findings(name: str, result: dict[str, Any]) -> dict[str, list[str]]:
     """One short, data-driven line per variant: the numbers that show this experiment's effect."""
-    finding = EXPERIMENTS[name].finding
+    exp = EXPERIMENTS[name]
+    finding = exp.finding
     en: list[str] = []
     zh: list[str] = []
     for vname, v in result["variants"].items():
         if "diverged_at" in v:
             en.append(f"{vname}: diverged at step {v['diverged_at']}")
             zh.append(f"{vname}: 第 {v['diverged_at']} 步发散")
-            continue
+            if not exp.finding_after_divergence:
+                continue
         if "train_loss" not in v["final"] or finding is None:
             continue
         line = finding(vname, v)
@@ -48,6 +51,8 @@ def explanation(result: dict[str, Any], lang: str) -> str:
     custom = result.get("custom")
     if not custom:
         return exp.explanation[lang]
+    if exp.explain_custom is not None:
+        return exp.explain_custom(result, lang)
     steps = result.get("steps")
     stop = ". " if lang == "en" else "。"
     first, _, lesson = exp.explanation[lang].partition(stop)

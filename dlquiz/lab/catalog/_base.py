@@ -17,7 +17,7 @@ Cell = Callable[[dict[str, Any]], str]  # a variant's result -> one table cell
 # (variant name, variant result) -> (English line, Chinese line), or None for no line
 Finding = Callable[[str, dict[str, Any]], "tuple[str, str] | None"]
 
-CHART_KINDS = ("curves", "gap", "layers", "bn_modes", "lr_curve")
+CHART_KINDS = ("curves", "gap", "layers", "bn_modes", "lr_curve", "bars")
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ class Chart:
     layers    a per-layer profile (`source`: "grad_norms" or "act_std"), first layer on the left, at the
               latest report (or at init)
     bn_modes  validation accuracy of each BN variant in eval mode and in train mode on batches of 8
-    lr_curve  the smoothed loss against the learning rate (lr range test)
+    lr_curve  the smoothed loss against the learning rate (lr range test), the suggested lr marked
+    bars      one group per variant, one bar per `metrics` key of its final numbers, labelled by `labels`
     """
 
     key: str
@@ -40,6 +41,8 @@ class Chart:
     log_y: bool = False  # the default scale; the TUI's `g` key flips it
     log_x: bool = False
     at_init: bool = False  # layers: the profile of the initial model instead of the latest report
+    exclude: str = ""  # curves: variants whose result has this key are not drawn
+    labels: tuple[Bilingual, ...] = ()  # bars: one per metric
 
     def __post_init__(self) -> None:
         if self.kind not in CHART_KINDS:
@@ -64,6 +67,11 @@ class Experiment:
     track_activations: dict[str, bool] | None = None
     # after training: (variants, data, device) -> {variant name: extra `final` entries}; imports torch itself
     after_training: Callable[..., dict] | None = field(default=None, repr=False, compare=False)
+    # a second round of training after the first, built from its results (the lr range test's check runs):
+    # (config, trained variants) -> (new variants, RunConfig); imports torch itself
+    follow_up: Callable[..., tuple] | None = field(default=None, repr=False, compare=False)
+    # findings: also call `finding` for a diverged variant (after the "diverged at step N" line)
+    finding_after_divergence: bool = False
     # derived `final` entries from a variant's result (torch-free): (variant result) -> None, edits in place
     add_extras: Callable[[dict[str, Any]], None] | None = field(default=None, repr=False, compare=False)
     # the explanation of a run with knobs: (result, lang) -> text; None: the preset explanation

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from dlquiz.text_layout import fit, pad
 from dlquiz.tui.app import DlquizApp
 from dlquiz.tui.i18n import t
 from question_bank.model import TOPIC_NAMES
@@ -95,7 +96,7 @@ class HomeScreen(Screen):
                 continue
             name = TOPIC_NAMES[topic][lang]
             acc = "" if s["accuracy"] is None else f"  ✓{s['accuracy']:.0%}"
-            lines.append(name[:NAME_CELLS] + " " * max(1, NAME_CELLS + 1 - cell_len(name[:NAME_CELLS])))
+            lines.append(pad(fit(name, NAME_CELLS), NAME_CELLS + 1))  # in columns: a CJK character takes two
             lines.append(bar(s["mastery"]), style="green")
             lines.append(f" {s['mastered']:3}/{s['questions']:<3} {t('seen', lang)} {s['seen']}{acc}\n")
         lines.append(t("mastery_legend", lang), style="dim")

@@ -32,7 +32,6 @@ from dlquiz.tui.messages import LabFinished, LabProgress
 POST_EVERY_S = 0.25  # batch events so call-backs into the UI thread stay rare
 PRESET = "preset"
 AUTO_INIT = "auto"  # no init asked for: from_knobs picks the one that suits the activation
-AUTO_INIT_LABEL = {"en": "auto (he for relu, xavier otherwise)", "zh": "自动(relu 用 he,其余用 xavier)"}
 KEPT_RUNS = 3  # runs per experiment kept (and overlaid) while the app is open
 NUMBER_FIELDS = ("depth", "lr", "dropout", "steps")
 BAR_MARKERS = ("█", "▒")  # eval mode, train mode: told apart without colour
@@ -127,13 +126,16 @@ class LabScreen(Screen):
         await self.show_experiment()
 
     def _experiment_options(self) -> list[tuple[str, str]]:
-        return [(f"{k} — {v.title[self.app.lang]}", k) for k, v in EXPERIMENTS.items()]
+        # the CLI name (`dlquiz lab vanishing`) beside the English title; Chinese shows the title alone
+        lang = self.app.lang
+        return [(v.title[lang] if lang == "zh" else f"{k} — {v.title[lang]}", k) for k, v in EXPERIMENTS.items()]
 
     def _activation_options(self) -> list[tuple[str, str]]:
         return [(t("lab_preset", self.app.lang), PRESET), *((a, a) for a in ACTIVATION_NAMES)]
 
     def _init_options(self) -> list[tuple[str, str]]:
-        return [(AUTO_INIT_LABEL[self.app.lang], AUTO_INIT), *((i, i) for i in INIT_NAMES)]
+        lang = self.app.lang
+        return [(t("lab_auto_init", lang), AUTO_INIT), *((t(f"lab_init_{i}", lang), i) for i in INIT_NAMES)]
 
     # -- the experiment on show ---------------------------------------------------------------
     async def show_experiment(self) -> None:
@@ -252,7 +254,8 @@ class LabScreen(Screen):
         try:
             return cast(text)
         except ValueError:  # also a 5000-digit paste (int's digit limit)
-            raise InputError(f"{key} must be a number, got {text[:40]!r}") from None
+            raise InputError(t("lab_number_error", self.app.lang, name=t(f"lab_{key}", self.app.lang),
+                                 text=repr(text[:40]))) from None
 
     # -- run / stop ---------------------------------------------------------------------------
     def action_run(self) -> None:
@@ -329,6 +332,8 @@ class LabScreen(Screen):
             v["history"].append(event.metrics)
             if event.grad_norms:
                 v["grad_norms"] = event.grad_norms
+            if "lr_points" in event.extra:  # the lr range test's curve, as it is swept
+                v.setdefault("lr_curve", []).extend(event.extra["lr_points"])
             if "act_std" in event.extra:
                 v.setdefault("activation_stats", []).append({"step": event.step, **event.extra})
         live = self.current_run.variants
@@ -388,13 +393,15 @@ class LabScreen(Screen):
             plt = widget.plt
             plt.clear_data()
             plt.clear_figure()
-            if data.chart.kind == "bn_modes":
+            if data.chart.kind in ("bn_modes", "bars"):
                 if data.bar_groups:
                     # (plotext takes `labels` and a marker per bar series; textual-plotext's stub says otherwise)
                     plt.multiple_bar(data.bar_groups, data.bar_values, labels=data.bar_labels,  # type: ignore[call-arg]
                                      marker=list(BAR_MARKERS[:len(data.bar_values)]))  # type: ignore[arg-type]
-                    plt.ylim(0, 1)
-                plt.title(data.title if data.bar_groups else f"{data.title} · {t('lab_no_bn', lang)}")
+                    if data.y_range is not None:
+                        plt.ylim(*data.y_range)
+                empty = t("lab_no_bn" if data.chart.kind == "bn_modes" else "lab_no_bars", lang)
+                plt.title(data.title if data.bar_groups else f"{data.title} · {empty}")
             else:
                 # log axes as log10 of the values: plotext's own log scale fails on some data
                 for s in data.series:

@@ -4,6 +4,7 @@ next due date, the explanation and source; undo (u), suspend (s) and bury (b); a
 interviews, and a summary at the end (summary.py)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,10 +16,11 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from dlquiz.present import (
-    LABELS,
     answer_with_key,
     chosen_letters,
     intervals_line,
+    mismatch_text,
+    qtype_name,
     question_text,
     rating_text,
     schedule_text,
@@ -29,7 +31,7 @@ from dlquiz.tui.app import DlquizApp
 from dlquiz.tui.i18n import t
 from dlquiz.tui.screens.summary import SummaryScreen
 from question_bank.answers import AnswerSyntaxError, parse_choice_letters, parse_truefalse
-from question_bank.model import DIFFICULTY_NAMES, TOPIC_NAMES, Lang
+from question_bank.model import DIFFICULTY_NAMES, TOPIC_NAMES, Lang, Note
 from question_bank.render import to_terminal
 
 if TYPE_CHECKING:
@@ -40,16 +42,16 @@ __all__ = ["QuestionScreen", "SummaryScreen", "answer_body"]
 REVEAL_KEYS = ("enter", "space")  # the same Enter as `dlquiz quiz`; space kept as an alias
 
 
-def answer_body(q, lang: Lang, with_key: bool = False) -> Text:
-    """Answer, explanation and source: shown after grading, on reveal, and in the browser."""
-    label = LABELS[lang]
+def answer_body(q, lang: Lang, with_key: bool = False, notes: Mapping[str, Note] | None = None) -> Text:
+    """Answer, explanation and source (by its note's title, from `notes`): shown after grading, on reveal,
+    and in the browser."""
     answer = answer_with_key(q, lang) if with_key else to_terminal(q.answer.get(lang))
     body = Text()
-    body.append(f"{label['answer']}: ", "bold")
+    body.append(f"{t('q_answer', lang)}: ", "bold")
     body.append(answer + "\n\n")
-    body.append(f"{label['why']}: ", "bold")
+    body.append(f"{t('q_why', lang)}: ", "bold")
     body.append(to_terminal(q.explanation.get(lang)) + "\n\n")
-    body.append(source_text(q, lang), "dim")
+    body.append(source_text(q, lang, notes), "dim")
     return body
 
 
@@ -112,7 +114,8 @@ class QuestionScreen(Screen):
         if q is None:
             return
         number = s.position if self.state in ("feedback", "skipped") else s.position + 1  # moved on at grading
-        parts = [f"[{number}/{len(s.queue)}]", t(s.title or s.config.kind, lang), TOPIC_NAMES[q.topic][lang], q.type,
+        parts = [f"[{number}/{len(s.queue)}]", t(s.title or s.config.kind, lang), TOPIC_NAMES[q.topic][lang],
+                 qtype_name(q.type, lang),
                  DIFFICULTY_NAMES[q.difficulty][lang]]
         left = s.time_left()
         if left is not None:
@@ -128,11 +131,11 @@ class QuestionScreen(Screen):
         lang, hint = self.app.lang, ""
         q = self.session.current
         if self.state == "feedback" and self.last_feedback is not None:
-            hint = t("next", lang).format(intervals=intervals_line(self.last_feedback.intervals, lang))
+            hint = t("next", lang, intervals=intervals_line(self.last_feedback.intervals, lang))
         elif self.state == "skipped":
             hint = t("next_skipped", lang)
         elif q is not None and q.type == "flashcard":
-            hint = t("rate", lang).format(intervals=intervals_line(self._intervals, lang)) \
+            hint = t("rate", lang, intervals=intervals_line(self._intervals, lang)) \
                 if self.state == "revealed" else t("reveal", lang)
         self.query_one("#hint", Static).update(hint)
         self.query_one("#answer", Input).placeholder = t("answer_placeholder", lang)
@@ -161,27 +164,25 @@ class QuestionScreen(Screen):
         self.query_one("#question-scroll", VerticalScroll).scroll_home(animate=False)
 
     def _render_reveal(self, q) -> None:
-        self.query_one("#feedback", Static).update(answer_body(q, self.app.lang))
+        self.query_one("#feedback", Static).update(answer_body(q, self.app.lang, notes=self.app.bank.notes))
 
     def _render_skipped(self, q) -> None:
         body = Text(t("skipped", self.app.lang) + "\n", "bold yellow")
-        body.append_text(answer_body(q, self.app.lang, with_key=True))
+        body.append_text(answer_body(q, self.app.lang, with_key=True, notes=self.app.bank.notes))
         self.query_one("#feedback", Static).update(body)
 
     def _render_feedback(self, feedback) -> None:
         lang, q = self.app.lang, feedback.question
-        label = LABELS[lang]
         body = Text()
         if feedback.correct is not None:
             if feedback.correct:
-                body.append(label["correct"] + "\n", "bold green")
-            elif q.type == "choice":  # the options above are marked instead
-                body.append(label["wrong"] + "\n", "bold red")
-            else:
-                body.append(f"{label['wrong']}  ({feedback.verdict.given} ≠ {feedback.verdict.expected})\n", "bold red")
+                body.append(t("q_correct", lang) + "\n", "bold green")
+            else:  # a choice question has no "(yours ≠ expected)": the options above are marked instead
+                mismatch = mismatch_text(feedback, lang)
+                body.append(t("q_wrong", lang) + (f"  {mismatch}" if mismatch else "") + "\n", "bold red")
         body.append(rating_text(feedback, lang) + "\n", "bold cyan")
         body.append(schedule_text(feedback, lang) + "\n\n", "cyan")
-        body.append_text(answer_body(q, lang))
+        body.append_text(answer_body(q, lang, notes=self.app.bank.notes))
         self.query_one("#feedback", Static).update(body)
 
     # -- input --------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ class StatsScreen(Screen):
                        f"{t('mastered', lang)}: {stats['mastered']}   {t('due', lang)}: {stats['due']}   "
                        f"{t('streak', lang)}: {stats['streak']} {t('days', lang)}", style="bold")
         if stats["suspended"]:
-            summary.append("   " + t("suspended_count", lang).format(n=stats["suspended"]))
+            summary.append("   " + t("suspended_count", lang, n=stats["suspended"]))
         for key in ("correct", "retention", "mastered"):
             summary.append("\n" + definition(key, "zh" if lang == "zh" else "en"), style="dim")
         self.query_one("#stats-summary", Static).update(summary)
@@ -93,5 +93,5 @@ class StatsScreen(Screen):
         except StoreError as exc:
             self.app.notify(str(exc), severity="error")
             return
-        self.app.notify(t("unsuspended_all", self.app.lang).format(n=n))
+        self.app.notify(t("unsuspended_all", self.app.lang, n=n))
         self.refresh_language()

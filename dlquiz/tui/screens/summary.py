@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from dlquiz.present import missed_text, rating_name
 from dlquiz.review.scoring import definition
+from dlquiz.text_layout import pad
 from dlquiz.tui.app import DlquizApp
 from dlquiz.tui.i18n import t
 from question_bank.model import TOPIC_NAMES, Lang
@@ -32,13 +33,13 @@ def summary_body(session: Session, summary: SessionSummary, lang: str) -> Text:
     percent = f" ({s['correct'] / s['answered']:.0%})" if s["answered"] else ""
     text.append(f"{t('score', lang)}: {s['correct']}/{s['answered']} {t('correct', lang).lower()}{percent}",
                 style="bold")
-    extra = [f"{s['total']} · {s['seconds']} s"]
+    extra = [t("summary_extra", lang, total=s["total"], seconds=s["seconds"])]
     if s["skipped"]:
-        extra.append(t("skipped_count", lang).format(n=s["skipped"]))
+        extra.append(t("skipped_count", lang, n=s["skipped"]))
     text.append(f"   ({', '.join(extra)})\n")
     text.append(definition("correct", lang_) + "\n\n", style="dim")
     for topic, r in s["per_topic"].items():
-        text.append(f"  {TOPIC_NAMES[topic][lang_]:<16} {r['correct']}/{r['answered']}\n")
+        text.append(f"  {pad(TOPIC_NAMES[topic][lang_], 16)} {r['correct']}/{r['answered']}\n")  # CJK: 2 columns
     if s["ratings"]:
         counts = " · ".join(f"{rating_name(rating, lang_)} {s['ratings'].get(int(rating), 0)}" for rating in Rating)
         text.append(f"\n{t('ratings', lang)}: {counts}\n")
@@ -56,16 +57,23 @@ class SummaryScreen(ModalScreen):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        lang = self.app.lang
-        missed = self.session.missed() if self.session is not None else []
         with VerticalScroll(id="summary-box"):
-            if self.session is not None:
-                yield Static(summary_body(self.session, self.summary, lang), id="summary-text")
-            else:
-                yield Static(f"{t('score', lang)}: {self.summary['correct']}/{self.summary['answered']}",
-                             id="summary-text")
-            keys = t("redrill_key", lang).format(n=len(missed)) if missed else t("back", lang)
-            yield Static(keys, id="summary-keys", classes="hint")
+            yield Static(self._body(), id="summary-text")
+            yield Static(self._keys(), id="summary-keys", classes="hint")
+
+    def _body(self) -> Text | str:
+        lang = self.app.lang
+        if self.session is not None:
+            return summary_body(self.session, self.summary, lang)
+        return f"{t('score', lang)}: {self.summary['correct']}/{self.summary['answered']}"
+
+    def _keys(self) -> str:
+        missed = self.session.missed() if self.session is not None else []
+        return t("redrill_key", self.app.lang, n=len(missed)) if missed else t("back", self.app.lang)
+
+    def refresh_language(self) -> None:
+        self.query_one("#summary-text", Static).update(self._body())
+        self.query_one("#summary-keys", Static).update(self._keys())
 
     def action_redrill(self) -> None:
         """A session of just the missed questions, in place of this summary."""
