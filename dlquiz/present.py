@@ -8,12 +8,6 @@ from dlquiz.i18n import t
 from question_bank.model import Lang, Note, Question, Source
 from question_bank.render import to_terminal
 
-_NAMES = ("true_false", "choose_all", "choose_one", "number", "correct", "wrong", "answer", "why", "source", "unit",
-          "generated", "yours", "skipped", "rated", "next_due", "in", "no_schedule", "overridden", "missed",
-          "none_missed")
-# LABELS[lang][name] = the catalog's "q_<name>" (dlquiz.i18n), for code that still reads this older shape
-LABELS: dict[str, dict[str, str]] = {lang: {name: t(f"q_{name}", lang) for name in _NAMES} for lang in ("en", "zh")}
-
 
 def question_text(q: Question, lang: Lang, chosen: tuple[str, ...] | None = None) -> str:
     """The prompt and how to answer it; with `chosen` (after a choice question) the options are marked
@@ -34,24 +28,19 @@ def question_text(q: Question, lang: Lang, chosen: tuple[str, ...] | None = None
     return "\n".join(lines)
 
 
-# ExternalSource.kind in words (question_bank.model.EXTERNAL_SOURCE_KINDS); an unknown kind shows as typed
-SOURCE_KIND_NAMES = {"paper": {"en": "paper", "zh": "论文"}, "book": {"en": "book", "zh": "书"},
-                     "docs": {"en": "docs", "zh": "文档"}}
-
-
 def source_text(q: Question, lang: Lang, notes: Mapping[str, Note] | None = None) -> str:
     """'source: <note title> § <section>' (the note's file name when `notes` doesn't know it),
     'source: paper: <ref> <url>' beyond the notes, 'source: generated (<generator>)'."""
-    label = LABELS[lang]
+    source = t("q_source", lang)
     if q.source is None:
-        return f"{label['source']}: {label['generated']} ({q.generator})"
+        return f"{source}: {t('q_generated', lang)} ({q.generator})"
     if isinstance(q.source, Source):
         note = notes.get(q.source.file) if notes is not None else None
         name = note.title.get(lang) if note is not None else q.source.file
-        return f"{label['source']}: {name} § {q.source.section}"
-    kind = SOURCE_KIND_NAMES.get(q.source.kind, {}).get(lang, q.source.kind)
+        return f"{source}: {name} § {q.source.section}"
+    kind = t(f"source_kind_{q.source.kind}", lang)  # one of EXTERNAL_SOURCE_KINDS, validated by the loader
     url = f" <{q.source.url}>" if q.source.url else ""
-    return f"{label['source']}: {kind}: {q.source.ref}{url}"
+    return f"{source}: {kind}: {q.source.ref}{url}"
 
 
 def feedback_text(q: Question, feedback, lang: Lang, reveal_only: bool = False) -> str:

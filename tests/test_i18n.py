@@ -78,6 +78,9 @@ def test_keys_built_at_run_time_exist():
     wanted += [name for name, _ in MENU] + [f"{name}_desc" for name, _ in MENU]
     wanted += [f"def_{key}" for key in DEFINITIONS]
     wanted += [f"lab_{field}" for field in ("depth", "lr", "dropout", "steps")]
+    from question_bank.model import EXTERNAL_SOURCE_KINDS
+
+    wanted += [f"source_kind_{kind}" for kind in EXTERNAL_SOURCE_KINDS]
     assert [key for key in wanted if key not in CATALOG] == []
 
 
